@@ -1,0 +1,1 @@
+export const courseVersion = "0.1.0";
