@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { MultiHeadAttention, PatchEmbedding, buildViT, scaledDotProductAttention } from "../src/attention";
+
+const close = (a: number[], b: number[], tol = 1e-5) => a.every((x, i) => Math.abs(x - b[i]) < tol) && a.length === b.length;
+
+test("scaled dot-product attention matches a small example worked by hand", () => {
+  // Q = K = I₂, V = [[1,2],[3,4]]: scores = I/√2, so each row gives weight σ(1/√2) to its own key.
+  const q = tf.tensor2d([[1, 0], [0, 1]]);
+  const v = tf.tensor2d([[1, 2], [3, 4]]);
+  const { output, weights } = scaledDotProductAttention(q, q, v);
+  const w = Math.exp(1 / Math.SQRT2) / (Math.exp(1 / Math.SQRT2) + 1);
+  assert.ok(close(Array.from(weights.dataSync()), [w, 1 - w, 1 - w, w]));
+  assert.ok(close(Array.from(output.dataSync()), [w * 1 + (1 - w) * 3, w * 2 + (1 - w) * 4, (1 - w) * 1 + w * 3, (1 - w) * 2 + w * 4]));
+});
+
+test("attention weights are (B, heads, N, N) and each row sums to 1", () => {
+  const x = tf.randomNormal([2, 5, 8], 0, 1, "float32", 3);
+  const { output, weights } = new MultiHeadAttention({ heads: 2 }).attend([x, x, x]);
+  assert.deepEqual(output.shape, [2, 5, 8]);
+  assert.deepEqual(weights.shape, [2, 2, 5, 5]);
+  assert.ok(close(Array.from(weights.sum(-1).dataSync()), new Array(20).fill(1)));
+  assert.ok(weights.min().dataSync()[0] >= 0);
+});
+
+test("each head attends on its own slice of the features", () => {
+  // With one head, the result must equal plain attention; with two heads, head h only sees features of slice h.
+  const x = tf.randomNormal([1, 4, 6], 0, 1, "float32", 5);
+  const one = new MultiHeadAttention({ heads: 1 }).attend([x, x, x]).output;
+  assert.ok(close(Array.from(one.dataSync()), Array.from(scaledDotProductAttention(x, x, x).output.dataSync())));
+  const two = new MultiHeadAttention({ heads: 2 }).attend([x, x, x]).output;
+  const firstHalf = x.slice([0, 0, 0], [1, 4, 3]);
+  const expected = scaledDotProductAttention(firstHalf, firstHalf, firstHalf).output;
+  assert.ok(close(Array.from(two.slice([0, 0, 0], [1, 4, 3]).dataSync()), Array.from(expected.dataSync())));
+});
+
+test("patch embedding cuts patches in reading order", () => {
+  // A 4×4 image holding 0..15 cut into 2×2 patches; with an identity projection each token is its patch.
+  const layer = new PatchEmbedding({ patchSize: 2, dim: 4 });
+  const image = tf.range(0, 16).reshape([1, 4, 4, 1]);
+  layer.apply(image); // builds the weights
+  layer.setWeights([tf.eye(4), tf.zeros([4]), tf.zeros([4, 4])]);
+  const tokens = layer.apply(image) as tf.Tensor;
+  assert.deepEqual(tokens.shape, [1, 4, 4]);
+  assert.deepEqual(Array.from(tokens.dataSync()), [0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15]);
+});
+
+test("a tiny ViT has the expected output shape and learns a small batch", async () => {
+  const vit = buildViT({ imageSize: 8, channels: 1, patchSize: 4, dim: 16, depth: 1, heads: 2, mlpDim: 32, classes: 2 });
+  const xs = tf.concat([tf.zeros([8, 8, 8, 1]), tf.ones([8, 8, 8, 1])]); // class 0 dark, class 1 bright
+  const ys = tf.oneHot(tf.tensor1d([...new Array(8).fill(0), ...new Array(8).fill(1)], "int32"), 2);
+  assert.deepEqual((vit.predict(xs) as tf.Tensor).shape, [16, 2]);
+  vit.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy" });
+  const h = await vit.fit(xs, ys, { epochs: 30, batchSize: 16, verbose: 0 });
+  const loss = h.history.loss as number[];
+  assert.ok(loss[loss.length - 1] < loss[0] / 4, `loss fell from ${loss[0]} to ${loss[loss.length - 1]}`);
+});
+
+test("a ViT survives a save/load round trip through its JSON config", async () => {
+  const vit = buildViT({ imageSize: 8, channels: 1, patchSize: 4, dim: 8, depth: 1, heads: 2, mlpDim: 8, classes: 3 });
+  const x = tf.randomUniform([2, 8, 8, 1], 0, 1, "float32", 1);
+  let saved: tf.io.ModelArtifacts | undefined;
+  await vit.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  assert.ok(close(Array.from((loaded.predict(x) as tf.Tensor).dataSync()), Array.from((vit.predict(x) as tf.Tensor).dataSync())));
+});
