@@ -1,0 +1,43 @@
+// A small static file server for the built site, bound to 127.0.0.1 only.
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as path from "node:path";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".ipynb": "application/x-ipynb+json",
+  ".bin": "application/octet-stream",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
+};
+
+/** Serve `root` on 127.0.0.1:`port` (0 = any free port); resolves once listening. */
+export function serveStatic(root: string, port: number): Promise<http.Server> {
+  const base = path.resolve(root);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let file = path.join(base, decodeURIComponent(url.pathname));
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end("forbidden");
+      return;
+    }
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = path.join(file, "index.html");
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+        return;
+      }
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}
