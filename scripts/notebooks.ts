@@ -1,0 +1,177 @@
+// npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]
+// Executes notebooks headlessly on the project's tslab kernel, checks their reported metrics, writes the
+// executed notebooks and report.json to build/notebooks/, and skips notebooks whose inputs are unchanged.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { cacheKey, lookup, store } from "./runner/cache";
+import { entryFor, loadConfig, matches, profileOf, type CourseConfig, type Profile } from "./runner/config";
+import { executeNotebook, type NotebookResult } from "./runner/execute";
+import { checkMetrics, formatChecks } from "./runner/metrics";
+import { readNotebook, writeAtomic, writeNotebook } from "./runner/notebook";
+import { Progress } from "./runner/progress";
+import { schedule } from "./runner/schedule";
+
+const ROOT = path.resolve(__dirname, "..");
+const COURSE_NOTEBOOK = /^\d\d-.*\.ipynb$/;
+
+interface Task {
+  name: string;
+  file: string;
+  needs: string[];
+}
+
+function usage(): never {
+  throw new Error("usage: npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]");
+}
+
+/** The course notebooks (NN-*.ipynb) of a folder, in order. */
+export function courseNotebooks(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => COURSE_NOTEBOOK.test(f)).sort().map((f) => path.join(dir, f)) : [];
+}
+
+/** Arguments are .ipynb paths or names/prefixes of course notebooks ("04", "04-training"). */
+function resolveNotebooks(args: string[], dir: string): string[] {
+  if (args.length === 0) return courseNotebooks(dir);
+  return args.flatMap((arg) => {
+    if (arg.endsWith(".ipynb")) {
+      if (!existsSync(arg)) throw new Error(`${arg}: no such notebook`);
+      return [arg];
+    }
+    const found = courseNotebooks(dir).filter((f) => matches(arg, f));
+    if (found.length === 0) throw new Error(`no notebook in ${dir} matches "${arg}"`);
+    return found;
+  });
+}
+
+/** quick unless the real MNIST is in the dataset cache, where the full course is worth its time. */
+function defaultProfile(): { name: string; why: string } {
+  const mnist = path.join(ROOT, "data", "mnist");
+  return existsSync(mnist) && readdirSync(mnist).length > 0
+    ? { name: "full", why: "data/mnist is present; pass --profile quick for a fast run" }
+    : { name: "quick", why: "data/mnist is absent (offline digits); pass --profile full for the real course" };
+}
+
+/** Rebuilds dist/ when any file in src/ is newer than the last build: notebooks import ../dist. */
+function ensureBuilt(): void {
+  const stamp = path.join(ROOT, "dist", ".tsbuildinfo");
+  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const srcDir = path.join(ROOT, "src");
+  const stale = readdirSync(srcDir).some((f) => statSync(path.join(srcDir, f)).mtimeMs > built);
+  if (!stale) return;
+  process.stderr.write("building src/ → dist/ (npm run build)\n");
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  if (tsc.status !== 0) throw new Error("npm run build failed; fix the type errors above, then run the notebooks again");
+}
+
+function checkResult(result: NotebookResult, profile: Profile, profileName: string): void {
+  if (result.status !== "ok" && result.status !== "cached") return;
+  const checks = checkMetrics(result.metrics, entryFor(profile.metrics, result.path));
+  if (checks.every((c) => c.ok)) return;
+  result.status = "error";
+  result.error = `${result.path}: metrics out of range (profile "${profileName}", dataset "${result.metrics.dataset ?? "*"}"):\n${formatChecks(checks)}`;
+}
+
+async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`\n${signal}: stopping; kernels are being killed\n`);
+      process.exit(130); // the kernel module kills every live kernel on exit
+    });
+  }
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      profile: { type: "string" },
+      jobs: { type: "string", default: "1" },
+      force: { type: "boolean", default: false },
+      out: { type: "string", default: path.join(ROOT, "build", "notebooks") },
+      inplace: { type: "boolean", default: false },
+      config: { type: "string", default: path.join(ROOT, "notebooks", "course.config.json") },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) usage();
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number ≥ 1`);
+  const config: CourseConfig = loadConfig(values.config!);
+  const chosen = values.profile ? { name: values.profile, why: "--profile" } : defaultProfile();
+  const profile = profileOf(config, chosen.name, values.config!);
+  const files = resolveNotebooks(positionals, path.join(ROOT, "notebooks"));
+  if (files.length === 0) {
+    process.stderr.write("no course notebooks (notebooks/NN-*.ipynb) to run\n");
+    return;
+  }
+  process.stderr.write(`profile: ${chosen.name} (${chosen.why}); ${files.length} notebook(s), ${jobs} at a time\n`);
+  ensureBuilt();
+
+  const outDir = path.resolve(values.out!);
+  const cellTimeoutMs = (profile.cellTimeoutSeconds ?? config.cellTimeoutSeconds) * 1000;
+  const notebookTimeoutMs = (profile.notebookTimeoutSeconds ?? config.notebookTimeoutSeconds) * 1000;
+  const known = [...new Set([...files, ...courseNotebooks(path.dirname(files[0]))])];
+  const nameOf = (file: string) => path.basename(file, ".ipynb");
+  const needsOf = (file: string) => (entryFor(config.needs, file) ?? []).flatMap((key) => known.filter((f) => matches(key, f)).map(nameOf));
+  const paramsOf = (file: string) => entryFor(profile.parameters, file) ?? {};
+  const keys = new Map<string, string>();
+  const keyOf = (file: string): string => {
+    if (!keys.has(file)) {
+      const needKeys = needsOf(file).map((n) => keyOf(known.find((f) => nameOf(f) === n)!));
+      keys.set(file, cacheKey({ notebookFile: file, notebook: readNotebook(file), root: ROOT, params: paramsOf(file), profile: chosen.name, needKeys }));
+    }
+    return keys.get(file)!;
+  };
+
+  const progress = new Progress();
+  const results = new Map<string, NotebookResult>();
+  const tasks: Task[] = files.map((file) => ({ name: nameOf(file), file, needs: needsOf(file) }));
+  const finish = (task: Task, result: NotebookResult) => {
+    results.set(task.name, result);
+    const metrics = Object.entries(result.metrics).map(([k, v]) => `${k}=${v}`).join(" ");
+    progress.finish(task.name, result.status, result.seconds, [metrics && `  ${metrics}`, result.error].filter(Boolean).join("\n"));
+  };
+
+  await schedule(
+    tasks,
+    jobs,
+    async (task) => {
+      const relative = path.relative(process.cwd(), task.file);
+      const executed = values.inplace ? task.file : path.join(outDir, `${task.name}.ipynb`);
+      const key = keyOf(task.file);
+      const cached = values.force ? undefined : lookup(outDir, task.name, key, executed);
+      if (cached) {
+        const result: NotebookResult = { ...cached, path: relative, status: "cached" };
+        checkResult(result, profile, chosen.name);
+        finish(task, result);
+        return result.status === "cached";
+      }
+      progress.start(task.name);
+      const { notebook, result } = await executeNotebook(relative, {
+        params: paramsOf(task.file),
+        label: `profile "${chosen.name}"`,
+        cellTimeoutMs,
+        notebookTimeoutMs,
+        onCell: (done, total) => progress.cell(task.name, done, total),
+      });
+      writeNotebook(executed, notebook);
+      checkResult(result, profile, chosen.name);
+      if (result.status === "ok") store(outDir, task.name, key, result);
+      finish(task, result);
+      return result.status === "ok";
+    },
+    (task, failedNeed) => finish(task, { path: path.relative(process.cwd(), task.file), status: "error", seconds: 0, metrics: {}, cells: [], error: `  not run: it needs ${failedNeed}, which failed` }),
+  );
+
+  const notebooks = tasks.map((t) => results.get(t.name)!);
+  writeAtomic(path.join(outDir, "report.json"), JSON.stringify({ profile: chosen.name, notebooks }, null, 2) + "\n");
+  const failed = notebooks.filter((r) => r.status === "error" || r.status === "timeout");
+  process.stderr.write(`${notebooks.length - failed.length} passed, ${failed.length} failed · report: ${path.relative(process.cwd(), path.join(outDir, "report.json"))}\n`);
+  if (failed.length) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`notebooks: ${process.env.DEBUG ? error.stack : error.message}\n`);
+    process.exit(1);
+  });
+}
