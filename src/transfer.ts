@@ -1,5 +1,6 @@
 // Transfer learning: copy a model, freeze layers, swap the head, and train with per-layer (discriminative) learning rates.
 import * as tf from "@tensorflow/tfjs";
+import { seededPermutation } from "./seeded-random";
 
 type Layer = tf.layers.Layer;
 
@@ -111,7 +112,7 @@ export async function fitWithLayerRates(model: tf.LayersModel, xs: tf.Tensor, ys
   const n = xs.shape[0];
   const history = { loss: [] as number[], acc: [] as number[] };
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    const order = tf.tidy(() => tf.topk(tf.randomUniform([n], 0, 1, "float32", opts.seed + epoch), n).indices); // a seeded shuffle
+    const order = tf.tensor1d(Int32Array.from(seededPermutation(n, opts.seed + epoch)), "int32");
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < n; start += opts.batchSize) {

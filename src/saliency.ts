@@ -1,0 +1,49 @@
+// Looking inside a trained network: intermediate feature maps, first-layer filters and gradient saliency maps.
+import * as tf from "@tensorflow/tfjs";
+
+/** Outputs of the named layers for input x, in the order asked; each (B, …) as the layer produces it. */
+export function layerOutputs(model: tf.LayersModel, x: tf.Tensor, layerNames: string[]): tf.Tensor[] {
+  const probe = tf.model({ inputs: model.inputs, outputs: layerNames.map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
+  const out = probe.predict(x);
+  return Array.isArray(out) ? out : [out];
+}
+
+/** Images laid out one after another, ready for imageGrid(pixels, count, height, width). */
+export interface ImageStack {
+  pixels: Float32Array;
+  count: number;
+  height: number;
+  width: number;
+}
+
+/** The channels of one example's feature map (1, H, W, C) — or (H, W, C) — as C images of H×W. */
+export function channelsAsImages(featureMap: tf.Tensor): ImageStack {
+  const [height, width, count] = featureMap.shape.slice(-3) as number[];
+  const pixels = tf.tidy(() => featureMap.reshape([height, width, count]).transpose([2, 0, 1]).dataSync() as Float32Array);
+  return { pixels, count, height, width };
+}
+
+/** A conv layer's kernels (kh, kw, inChannels, filters), first input channel only, as `filters` images of kh×kw. */
+export function filtersAsImages(conv: tf.layers.Layer): ImageStack {
+  const kernel = conv.getWeights()[0];
+  if (kernel.rank !== 4) throw new Error(`filtersAsImages: layer "${conv.name}" has no 4-D convolution kernel`);
+  const [kh, kw, , filters] = kernel.shape;
+  return channelsAsImages(tf.tidy(() => kernel.slice([0, 0, 0, 0], [-1, -1, 1, -1]).reshape([kh, kw, filters])));
+}
+
+/**
+ * Gradient saliency (Simonyan et al., 2014): how strongly each pixel moves the log-probability of class c,
+ *   S(x) = |∂ log p_c(x) / ∂x|, maximised over channels and scaled to 0..1 per image.
+ * images: (B, H, W, C); classes: one class per image (default: the predicted one). Returns (B, H, W).
+ */
+export function saliencyMaps(model: tf.LayersModel, images: tf.Tensor4D, classes?: number[]): tf.Tensor3D {
+  return tf.tidy(() => {
+    const target = classes ? tf.tensor1d(classes, "int32") : tf.argMax(model.predict(images) as tf.Tensor, -1);
+    const mask = tf.oneHot(target, (model.outputs[0].shape[1] as number) ?? 0); // (B, K)
+    const logProb = (x: tf.Tensor) => tf.log(tf.add(model.apply(x) as tf.Tensor, 1e-7)).mul(mask).sum();
+    const grad = tf.grad(logProb)(images).abs().max(-1); // (B, H, W)
+    const lo = grad.min([1, 2], true);
+    const hi = grad.max([1, 2], true);
+    return grad.sub(lo).div(hi.sub(lo).add(1e-12)) as tf.Tensor3D;
+  });
+}
