@@ -1,0 +1,140 @@
+// Plotly figures for notebooks: line charts, heatmaps, bar charts and scatter plots.
+//
+// How a figure travels: one display_data bundle with two representations of the same figure.
+// - "application/vnd.plotly.v1+json" = {data, layout, config} as an OBJECT. JupyterLab with the
+//   jupyterlab-plotly extension and the course site (one local plotly.js) draw from this.
+// - "text/html": a <div> plus a small <script> calling Plotly.newPlot. nbconvert HTML and JupyterLab
+//   without the extension render this. The first figure of a kernel session also inlines
+//   plotly.js (the 4.8 MB minified build, read from node_modules: no CDN, works offline), later
+//   figures reuse window.Plotly, as plotly.py's offline notebook renderer does. A live figure that
+//   carried the library keeps carrying it in its updates, since an update replaces the whole output.
+// A PNG snapshot would need a headless browser per figure; the JSON + HTML pair needs none.
+
+import * as fs from "node:fs";
+import { randomBytes } from "node:crypto";
+import { LiveDisplay, MimeBundle } from "./display";
+
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+  config: Record<string, unknown>;
+}
+
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+const CONFIG = { responsive: true, displaylogo: false };
+
+interface Axes {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  height?: number;
+}
+
+function layout({ title, xTitle, yTitle, height = 360 }: Axes, extra: Record<string, unknown> = {}) {
+  return {
+    title: title ? { text: title } : undefined,
+    xaxis: { title: { text: xTitle ?? "" } },
+    yaxis: { title: { text: yTitle ?? "" } },
+    height,
+    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
+    ...extra,
+  };
+}
+
+export interface Series {
+  name: string;
+  y: number[];
+  x?: number[];
+}
+
+/** Lines (with markers when short), e.g. loss per epoch for training and validation. */
+export function lineChart(series: Series[], axes: Axes = {}): Figure {
+  const data = series.map((s) => ({
+    type: "scatter",
+    mode: s.y.length <= 30 ? "lines+markers" : "lines",
+    name: s.name,
+    x: s.x ?? s.y.map((_, i) => i + 1),
+    y: s.y,
+  }));
+  return { data, layout: layout(axes), config: CONFIG };
+}
+
+/** Grouped bars: one trace per series over shared categories. */
+export function barChart(categories: (string | number)[], series: { name: string; y: number[] }[], axes: Axes = {}): Figure {
+  const data = series.map((s) => ({ type: "bar", name: s.name, x: categories.map(String), y: s.y }));
+  return { data, layout: layout(axes, { barmode: "group", showlegend: series.length > 1 }), config: CONFIG };
+}
+
+/** Points coloured by group (one trace per group, so the legend names them). */
+export function scatterPlot(x: ArrayLike<number>, y: ArrayLike<number>, groups: ArrayLike<number | string>, axes: Axes = {}): Figure {
+  const byGroup = new Map<string, { x: number[]; y: number[] }>();
+  for (let i = 0; i < x.length; i++) {
+    const key = String(groups[i]);
+    if (!byGroup.has(key)) byGroup.set(key, { x: [], y: [] });
+    byGroup.get(key)!.x.push(x[i]);
+    byGroup.get(key)!.y.push(y[i]);
+  }
+  const keys = [...byGroup.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const data = keys.map((k) => ({ type: "scattergl", mode: "markers", name: k, marker: { size: 4, opacity: 0.7 }, ...byGroup.get(k) }));
+  return { data, layout: layout(axes), config: CONFIG };
+}
+
+/** A matrix as coloured cells with the values written in, e.g. a confusion matrix (rows = true class). */
+export function heatmap(z: number[][], rowLabels: string[], colLabels: string[], axes: Axes = {}): Figure {
+  const data = [
+    {
+      type: "heatmap",
+      z,
+      x: colLabels,
+      y: rowLabels,
+      colorscale: "Blues",
+      text: z.map((row) => row.map(String)),
+      texttemplate: "%{text}",
+      hovertemplate: "row %{y}, column %{x}: %{z}<extra></extra>",
+    },
+  ];
+  // Reverse the y axis so row 0 is at the top, as a matrix is read.
+  return { data, layout: layout({ height: 460, ...axes }, { yaxis: { title: { text: axes.yTitle ?? "" }, autorange: "reversed", type: "category" }, xaxis: { title: { text: axes.xTitle ?? "" }, type: "category" } }), config: CONFIG };
+}
+
+let plotlySource: string | null = null;
+/** Display id of the output that inlined plotly.js in this kernel session. */
+let libraryCarrier: string | null = null;
+
+function plotlyScript(): string {
+  plotlySource ??= fs.readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/script/gi, "<\\/script");
+  return `<script type="text/javascript">${plotlySource}</script>`;
+}
+
+/** The MIME bundle for a figure; with `inlinePlotly` its HTML also carries plotly.js itself. */
+export function figureBundle(fig: Figure, inlinePlotly = false): MimeBundle {
+  const id = `plotly-${randomBytes(6).toString("hex")}`;
+  const json = JSON.stringify(fig).replace(/</g, "\\u003c");
+  const html =
+    (inlinePlotly ? plotlyScript() : "") +
+    `<div id="${id}" style="width:100%;min-height:${fig.layout.height ?? 360}px"></div>` +
+    `<script type="text/javascript">(function(){var el=document.getElementById("${id}");var f=${json};` +
+    `if(window.Plotly){window.Plotly.newPlot(el,f.data,f.layout,f.config);}` +
+    `else{el.textContent="(This plot needs plotly.js, which loads with the first plot of a kernel session: re-run the notebook to see it.)";}})();</script>`;
+  const title = (fig.layout.title as { text?: string } | undefined)?.text ?? "untitled";
+  return { [PLOTLY_MIME]: fig, "text/html": html, "text/plain": `<plot: ${title}>` };
+}
+
+// Sends a figure to output `out`; plotly.js goes with the first output of the session and its updates.
+function send(fig: Figure, out: LiveDisplay): void {
+  const inline = libraryCarrier === null || libraryCarrier === out.id;
+  if (out.show(figureBundle(fig, inline)) && inline) libraryCarrier = out.id;
+}
+
+/** Shows a figure in the notebook (nothing outside a kernel). */
+export function showFigure(fig: Figure): void {
+  send(fig, new LiveDisplay());
+}
+
+/** A figure redrawn in place, e.g. training curves that grow every epoch. */
+export class LiveFigure {
+  private readonly out = new LiveDisplay();
+  show(fig: Figure): void {
+    send(fig, this.out);
+  }
+}

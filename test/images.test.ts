@@ -1,0 +1,45 @@
+// Image grids: decode the PNG and check where pixels and caption ink land.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PNG } from "pngjs";
+import { imageGrid, RED } from "../src/images";
+
+const pixel = (png: PNG, x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
+
+test("two 2×2 images side by side at scale 1, on white with 4 px gaps", () => {
+  const images = new Uint8Array([0, 255, 128, 0, 255, 255, 255, 255]);
+  const png = PNG.sync.read(imageGrid(images, 2, 2, 2, { scale: 1 }));
+  assert.equal(png.width, 2 * (2 + 4) + 4);
+  assert.equal(png.height, 2 + 4 + 4);
+  assert.deepEqual(pixel(png, 0, 0), [255, 255, 255]); // margin
+  assert.deepEqual(pixel(png, 4, 4), [0, 0, 0]); // image 0 top-left
+  assert.deepEqual(pixel(png, 5, 4), [255, 255, 255]);
+  assert.deepEqual(pixel(png, 4, 5), [128, 128, 128]);
+  assert.deepEqual(pixel(png, 10, 4), [255, 255, 255]); // image 1
+});
+
+test("float input uses 0..1, and scale repeats pixels", () => {
+  const png = PNG.sync.read(imageGrid(new Float32Array([0.5]), 1, 1, 1, { scale: 3 }));
+  for (const [x, y] of [[4, 4], [6, 6]]) assert.deepEqual(pixel(png, x, y), [128, 128, 128]);
+});
+
+test("normalizeEach stretches every image to black..white", () => {
+  const png = PNG.sync.read(imageGrid(new Float32Array([-3, 5]), 1, 1, 2, { scale: 1, normalizeEach: true }));
+  assert.deepEqual([pixel(png, 4, 4), pixel(png, 5, 4)], [[0, 0, 0], [255, 255, 255]]);
+});
+
+test("captions are drawn under each image in their colour", () => {
+  const digits = new Uint8Array(2 * 28 * 28);
+  const png = PNG.sync.read(imageGrid(digits, 2, 28, 28, { captions: ["true 7\npred 1", "7"], captionColors: [RED, RED] }));
+  // top margin 4, image 28·2 = 56, gap 4, 2 caption lines of (5 + 2)·2 = 14, bottom gap 4.
+  assert.equal(png.height, 4 + 56 + 4 + 2 * 14 + 4);
+  const below = (x0: number, x1: number) => {
+    let red = 0;
+    for (let y = 4 + 56; y < png.height; y++) for (let x = x0; x < x1; x++) if (pixel(png, x, y).join() === RED.join()) red++;
+    return red;
+  };
+  const cellW = (png.width - 4) / 2;
+  assert.ok(below(0, cellW) > below(cellW, png.width), "a longer caption has more ink");
+  // "7" is 3+1+1+1+1 = 7 ink pixels in the 3×5 font, each 2×2 at scale 2.
+  assert.equal(below(cellW, png.width), 7 * 4);
+});

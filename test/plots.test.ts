@@ -1,0 +1,60 @@
+// Figures: plotly JSON as an object, the HTML fallback, and plotly.js inlined once per session.
+import { test, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { lineChart, barChart, scatterPlot, heatmap, figureBundle, showFigure, LiveFigure } from "../src/plots";
+
+const PLOTLY = "application/vnd.plotly.v1+json";
+const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+type Sent = { data: Record<string, unknown>; transient: { display_id?: string } };
+function capture(): Sent[] {
+  const sent: Sent[] = [];
+  jupyter.lastWriteDisplayData = (msg: Sent) => sent.push(msg);
+  return sent;
+}
+afterEach(() => {
+  jupyter.lastWriteDisplayData = null;
+});
+const hasLibrary = (html: string) => html.length > 1_000_000 && html.includes("window.Plotly = Plotly");
+
+test("lineChart numbers epochs from 1 and keeps each series", () => {
+  const fig = lineChart([{ name: "loss", y: [3, 2, 1] }, { name: "val", x: [2, 4], y: [5, 6] }], { title: "t", xTitle: "epoch" });
+  assert.deepEqual(fig.data.map((d) => d.x), [[1, 2, 3], [2, 4]]);
+  assert.deepEqual(fig.data.map((d) => d.name), ["loss", "val"]);
+  assert.equal((fig.layout.xaxis as { title: { text: string } }).title.text, "epoch");
+});
+
+test("scatterPlot makes one trace per group, in numeric order", () => {
+  const fig = scatterPlot([1, 2, 3, 4], [5, 6, 7, 8], [10, 2, 10, 2]);
+  assert.deepEqual(fig.data.map((d) => d.name), ["2", "10"]);
+  assert.deepEqual(fig.data[0].x, [2, 4]);
+  assert.deepEqual(fig.data[1].y, [5, 7]);
+});
+
+test("heatmap writes the counts into the cells, row 0 at the top", () => {
+  const fig = heatmap([[5, 1], [0, 4]], ["0", "1"], ["0", "1"]);
+  assert.deepEqual(fig.data[0].text, [["5", "1"], ["0", "4"]]);
+  assert.equal((fig.layout.yaxis as { autorange: string }).autorange, "reversed");
+  assert.equal(barChart(["a"], [{ name: "s", y: [1] }]).data[0].type, "bar");
+});
+
+test("a bundle carries the figure as an object plus HTML that draws it", () => {
+  const fig = lineChart([{ name: "</script><b>", y: [1] }]);
+  const bundle = figureBundle(fig);
+  assert.equal(bundle[PLOTLY], fig);
+  const html = bundle["text/html"] as string;
+  assert.match(html, /Plotly\.newPlot/);
+  assert.ok(!html.includes("</script><b>"), "figure JSON must not close the script tag");
+  assert.ok(!hasLibrary(html));
+  assert.ok(hasLibrary(figureBundle(fig, true)["text/html"] as string));
+});
+
+test("plotly.js is inlined once per session, and kept by the live figure that carried it", () => {
+  const sent = capture();
+  const live = new LiveFigure();
+  live.show(lineChart([{ name: "a", y: [1] }]));
+  showFigure(lineChart([{ name: "b", y: [2] }]));
+  live.show(lineChart([{ name: "a", y: [1, 2] }]));
+  const html = sent.map((m) => m.data["text/html"] as string);
+  assert.deepEqual(html.map(hasLibrary), [true, false, true]);
+  assert.equal(sent[0].transient.display_id, sent[2].transient.display_id);
+});
