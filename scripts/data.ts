@@ -1,0 +1,55 @@
+// `npm run data`: puts every dataset in the cache (data/, or $COURSE_DATA_DIR) and says where each came from.
+// mnist needs the internet; without it the course uses digits-opencv, so only that, not mnist, is required.
+import { parseArgs } from "node:util";
+import { DATASET_NAMES, DatasetName, dataDir, datasetStatus, prepareDataset } from "../src/datasets";
+
+const USAGE = "usage: npm run data -- [mnist|fashion-mnist|digits-opencv ...] [--list] [--from DIR]";
+
+function fail(message: string, code: number): never {
+  console.error(`error: ${message}`);
+  process.exit(code);
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { list: { type: "boolean" }, from: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return console.log(USAGE);
+  const unknown = positionals.filter((n) => !DATASET_NAMES.includes(n as DatasetName));
+  if (unknown.length) fail(`unknown dataset ${unknown.join(", ")} (known: ${DATASET_NAMES.join(", ")})\n${USAGE}`, 2);
+  const names = (positionals.length ? positionals : DATASET_NAMES) as DatasetName[];
+
+  if (values.list) return list(names);
+
+  const failed = new Map<DatasetName, string>();
+  for (const name of names) {
+    try {
+      const { source } = await prepareDataset(name, { from: values.from });
+      console.log(`${name.padEnd(14)} ready     ${source}`);
+    } catch (err) {
+      if (process.env.DEBUG === "1") console.error(err);
+      failed.set(name, (err as Error).message);
+      console.log(`${name.padEnd(14)} missing   ${(err as Error).message}`);
+    }
+  }
+  if (failed.size === 0) return;
+  if (positionals.length || values.from) fail([...failed.values()][0], 1);
+  // Preparing everything: fashion-mnist and one digit set are required; mnist alone may be missing.
+  if (failed.has("fashion-mnist")) fail(failed.get("fashion-mnist")!, 1);
+  if (failed.has("mnist") && failed.has("digits-opencv")) fail(`no digit set: ${failed.get("digits-opencv")}`, 1);
+  if (failed.has("mnist")) console.log("note: mnist is unavailable (offline?) — the course will use digits-opencv and says so in every notebook.");
+}
+
+function list(names: DatasetName[]) {
+  console.log(`cache: ${dataDir()}`);
+  const statuses = names.map(datasetStatus);
+  for (const s of statuses) console.log(`${s.name.padEnd(14)} ${(s.ready ? "ready" : "missing").padEnd(9)} ${s.source ?? s.problem}`);
+  const mnistReady = datasetStatus("mnist").ready;
+  console.log(`course digit set: ${mnistReady ? "mnist" : "digits-opencv (mnist is missing)"}`);
+}
+
+main().catch((err) => fail(process.env.DEBUG === "1" ? (err as Error).stack ?? String(err) : (err as Error).message, 1));

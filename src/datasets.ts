@@ -1,0 +1,263 @@
+// The course's datasets: a registry, a verified cache, and where a missing dataset comes from —
+// the cache, then a mirror download, then Debian's packages, else a clear error asking for `--from DIR`.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { writeFileAtomic } from "./atomic-write";
+import { ExpectedChecksum, sha256, verifyChecksum } from "./checksums";
+import { withDebianPackageFiles } from "./debian-package";
+import { DIGITS_PNG_SHA256, buildDigitsOpencv } from "./digits-opencv";
+import { DownloadOptions, downloadVerified } from "./download";
+import { parseIdx, writeIdx, decompressIdx, IdxFormatError } from "./idx";
+import { Split } from "./splits";
+
+export type DatasetName = "mnist" | "fashion-mnist" | "digits-opencv";
+export const DATASET_NAMES: DatasetName[] = ["mnist", "fashion-mnist", "digits-opencv"];
+
+export interface Dataset {
+  name: DatasetName;
+  source: string; // where the cached files came from
+  train: Split; // images (N, 28, 28) uint8, labels (N,) uint8
+  test: Split;
+  classNames: string[];
+}
+
+export const IDX_FILES = {
+  trainImages: "train-images-idx3-ubyte.gz",
+  trainLabels: "train-labels-idx1-ubyte.gz",
+  testImages: "t10k-images-idx3-ubyte.gz",
+  testLabels: "t10k-labels-idx1-ubyte.gz",
+};
+
+interface DatasetSpec {
+  classNames: string[];
+  rawFiles: Record<string, ExpectedChecksum>; // what is fetched, by file name, with its checksum
+  mirrors: string[]; // base URLs; a file's URL is base + name
+  debian?: { package: string; dir: string }; // where the raw files sit inside the package
+  build?: (dir: string) => void; // turns the raw files into the four IDX files
+}
+
+const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+export const DATASETS: Record<DatasetName, DatasetSpec> = {
+  mnist: {
+    classNames: DIGITS,
+    // No payload hash of MNIST was ever published; the upstream .gz MD5s are.
+    rawFiles: {
+      [IDX_FILES.trainImages]: { gzMd5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
+      [IDX_FILES.trainLabels]: { gzMd5: "d53e105ee54ea40749a09fcbcd1e9432" },
+      [IDX_FILES.testImages]: { gzMd5: "9fb629c4189551a2d022fa330f9573f3" },
+      [IDX_FILES.testLabels]: { gzMd5: "ec29112dd5afa0611ce80d1b7f02629c" },
+    },
+    mirrors: ["https://storage.googleapis.com/cvdf-datasets/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
+  },
+  "fashion-mnist": {
+    classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    rawFiles: {
+      [IDX_FILES.trainImages]: { sha256: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888" },
+      [IDX_FILES.trainLabels]: { sha256: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9" },
+      [IDX_FILES.testImages]: { sha256: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b" },
+      [IDX_FILES.testLabels]: { sha256: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34" },
+    },
+    mirrors: ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+    debian: { package: "dataset-fashion-mnist", dir: "/usr/share/datasets/fashion-mnist" },
+  },
+  "digits-opencv": {
+    classNames: DIGITS,
+    rawFiles: { "digits.png": { sha256: DIGITS_PNG_SHA256 } },
+    mirrors: ["https://raw.githubusercontent.com/opencv/opencv/4.x/samples/data/"],
+    debian: { package: "opencv-doc", dir: "/usr/share/doc/opencv-doc/examples/data" },
+    build: (dir) => {
+      const { train, test } = buildDigitsOpencv(fs.readFileSync(path.join(dir, "digits.png")));
+      writeSplit(dir, train, IDX_FILES.trainImages, IDX_FILES.trainLabels);
+      writeSplit(dir, test, IDX_FILES.testImages, IDX_FILES.testLabels);
+    },
+  },
+};
+
+/** The cache folder: $COURSE_DATA_DIR, or data/ at the repository root. */
+export function dataDir(): string {
+  return process.env.COURSE_DATA_DIR ? path.resolve(process.env.COURSE_DATA_DIR) : path.resolve(__dirname, "..", "data");
+}
+
+export function cachedFilePath(name: DatasetName, file: string): string {
+  return path.join(dataDir(), name, file);
+}
+
+// manifest.json is written last: its presence means the dataset is complete.
+interface Manifest {
+  name: DatasetName;
+  source: string;
+  files: Record<string, { sha256: string }>; // payload SHA-256 of each IDX file
+  created: string;
+}
+
+export class DatasetUnavailableError extends Error {
+  constructor(readonly dataset: DatasetName, readonly reason: string) {
+    super(`${dataset} is not available: ${reason}`);
+  }
+}
+
+export interface PrepareOptions extends DownloadOptions {
+  sources?: ("download" | "debian")[]; // default both, in that order; COURSE_OFFLINE=1 drops "download"
+  mirrors?: string[]; // replaces the registry's mirrors (tests serve files from 127.0.0.1)
+  rawFiles?: Record<string, ExpectedChecksum>; // replaces the registry's checksums (tests)
+  from?: string; // a folder holding files provided by hand
+}
+
+/** Makes sure the dataset is in the cache, fetching it if needed; returns its manifest. */
+export async function prepareDataset(name: DatasetName, opts: PrepareOptions = {}): Promise<Manifest> {
+  const dir = path.join(dataDir(), name);
+  const cached = readManifest(dir);
+  if (cached && !opts.from) return cached;
+  const spec = { ...DATASETS[name], ...(opts.mirrors && { mirrors: opts.mirrors }), ...(opts.rawFiles && { rawFiles: opts.rawFiles }) };
+  fs.mkdirSync(dir, { recursive: true });
+  const fetched = opts.from ? importFrom(opts.from, spec, dir) : await fetchRaw(name, spec, dir, opts);
+  spec.build?.(dir);
+  const source = spec.build ? `built from ${Object.keys(spec.rawFiles).join(", ")} (${fetched})` : fetched;
+  const files: Manifest["files"] = {};
+  for (const file of Object.values(IDX_FILES)) files[file] = { sha256: sha256(decompressIdx(fs.readFileSync(path.join(dir, file)), file)) };
+  const manifest: Manifest = { name, source, files, created: new Date().toISOString() };
+  writeFileAtomic(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  return manifest;
+}
+
+async function fetchRaw(name: DatasetName, spec: DatasetSpec, dir: string, opts: PrepareOptions): Promise<string> {
+  const offline = process.env.COURSE_OFFLINE === "1";
+  const sources = (opts.sources ?? ["download", "debian"]).filter((s) => !(offline && s === "download"));
+  const failures: string[] = offline ? ["download: skipped (COURSE_OFFLINE=1)"] : [];
+  for (const kind of sources) {
+    try {
+      if (kind === "download") return await downloadAll(spec, dir, opts);
+      if (!spec.debian) throw new Error("no Debian package has it");
+      return fromDebian(spec, dir);
+    } catch (err) {
+      failures.push(`${kind}: ${(err as Error).message}`);
+    }
+  }
+  const files = Object.keys(spec.rawFiles).join(", ");
+  throw new DatasetUnavailableError(name, `${failures.join("; ")} — put ${files} in a folder and run \`npm run data -- ${name} --from DIR\``);
+}
+
+async function downloadAll(spec: DatasetSpec, dir: string, opts: DownloadOptions): Promise<string> {
+  const used = new Set<string>();
+  for (const [file, expected] of Object.entries(spec.rawFiles)) {
+    const dest = path.join(dir, file);
+    if (isVerified(dest, expected)) continue;
+    const url = await downloadVerified(spec.mirrors.map((m) => m + file), dest, (temp) => verifyChecksum(fs.readFileSync(temp), expected, file), opts);
+    used.add(url.slice(0, url.length - file.length));
+  }
+  return `download ${[...used].join(" ") || "(already cached)"}`;
+}
+
+function fromDebian(spec: DatasetSpec, dir: string): string {
+  const { package: pkg, dir: pkgDir } = spec.debian!;
+  const names = Object.keys(spec.rawFiles);
+  return withDebianPackageFiles(pkg, names.map((f) => `${pkgDir}/${f}`), (files, version) => {
+    names.forEach((file, i) => copyVerified(fs.readFileSync(files[i]), spec.rawFiles[file], path.join(dir, file)));
+    return `Debian package ${pkg} ${version}`;
+  });
+}
+
+// Hand-provided files may be the .gz files or their uncompressed payloads; the cache always keeps .gz.
+function importFrom(folder: string, spec: DatasetSpec, dir: string): string {
+  for (const [file, expected] of Object.entries(spec.rawFiles)) {
+    const candidates = [file, file.replace(/\.gz$/, "")].map((f) => path.join(folder, f));
+    const found = candidates.find((f) => fs.existsSync(f));
+    if (!found) throw new Error(`${candidates[0]} is missing (also looked for ${path.basename(candidates[1])})`);
+    const bytes = fs.readFileSync(found);
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    copyVerified(file.endsWith(".gz") && !gzipped ? zlib.gzipSync(bytes) : bytes, expected, path.join(dir, file), found);
+  }
+  return `--from ${path.resolve(folder)}`;
+}
+
+function copyVerified(bytes: Uint8Array, expected: ExpectedChecksum, dest: string, label = path.basename(dest)): void {
+  verifyChecksum(bytes, expected, label);
+  writeFileAtomic(dest, bytes);
+}
+
+function isVerified(file: string, expected: ExpectedChecksum): boolean {
+  try {
+    verifyChecksum(fs.readFileSync(file), expected, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readManifest(dir: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as Manifest;
+    return Object.keys(manifest.files).every((f) => fs.existsSync(path.join(dir, f))) ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSplit(dir: string, split: Split, imagesFile: string, labelsFile: string): void {
+  writeIdx(path.join(dir, imagesFile), { data: split.images, shape: [split.count, 28, 28], dtype: "ubyte" }, { gzip: true });
+  writeIdx(path.join(dir, labelsFile), { data: split.labels, shape: [split.count], dtype: "ubyte" }, { gzip: true });
+}
+
+/** Loads a dataset (fetching it into the cache first if needed), checking every file against its manifest. */
+export async function loadDataset(name: DatasetName, opts: PrepareOptions = {}): Promise<Dataset> {
+  const manifest = await prepareDataset(name, opts);
+  const dir = path.join(dataDir(), name);
+  const read = (file: string) => {
+    const where = path.join(dir, file);
+    const payload = decompressIdx(fs.readFileSync(where), where);
+    if (sha256(payload) !== manifest.files[file]?.sha256) {
+      throw new DatasetUnavailableError(name, `${where} does not match its manifest — delete ${dir} and run \`npm run data\``);
+    }
+    return parseIdx(payload, where);
+  };
+  const split = (imagesFile: string, labelsFile: string): Split => {
+    const images = read(imagesFile);
+    const labels = read(labelsFile);
+    const [count, rows, cols] = images.shape;
+    if (images.dtype !== "ubyte" || rows !== 28 || cols !== 28 || labels.dtype !== "ubyte" || labels.shape.join() !== `${count}`) {
+      throw new IdxFormatError(path.join(dir, imagesFile), 0, `expected ubyte images [N,28,28] with N ubyte labels, got [${images.shape}] and [${labels.shape}]`, `delete ${dir} and run \`npm run data\``);
+    }
+    return { images: images.data as Uint8Array, labels: labels.data as Uint8Array, count };
+  };
+  return {
+    name,
+    source: manifest.source,
+    train: split(IDX_FILES.trainImages, IDX_FILES.trainLabels),
+    test: split(IDX_FILES.testImages, IDX_FILES.testLabels),
+    classNames: DATASETS[name].classNames,
+  };
+}
+
+/**
+ * The course's digit set: mnist when it can be had (cache or download), otherwise digits-opencv.
+ * The fallback is announced on one loud line and recorded in `fallbackReason`.
+ */
+export async function loadDigits(opts: PrepareOptions = {}): Promise<Dataset & { fallbackReason?: string }> {
+  try {
+    return await loadDataset("mnist", { ...opts, sources: ["download"] });
+  } catch (err) {
+    if (!(err instanceof DatasetUnavailableError)) throw err;
+    const fallbackReason = err.reason.split(" — ")[0];
+    console.warn(`*** DATASET FALLBACK: mnist is not available, using digits-opencv (5,000 OpenCV digits: 4,000 train / 1,000 test). Why: ${fallbackReason}`);
+    return { ...(await loadDataset("digits-opencv", opts)), fallbackReason };
+  }
+}
+
+export type DatasetStatus = { name: DatasetName; ready: boolean; source?: string; problem?: string };
+
+/** Whether a dataset is in the cache and intact (every payload checked against the manifest). */
+export function datasetStatus(name: DatasetName): DatasetStatus {
+  const dir = path.join(dataDir(), name);
+  const manifest = readManifest(dir);
+  if (!manifest) return { name, ready: false, problem: `not in ${dir}` };
+  for (const [file, { sha256: expected }] of Object.entries(manifest.files)) {
+    try {
+      if (sha256(decompressIdx(fs.readFileSync(path.join(dir, file)), file)) !== expected) return { name, ready: false, problem: `${file} does not match its manifest` };
+    } catch (err) {
+      return { name, ready: false, problem: (err as Error).message };
+    }
+  }
+  return { name, ready: true, source: manifest.source };
+}
