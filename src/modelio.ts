@@ -8,14 +8,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 
-export interface ModelMetadata {
+/** What the caller knows about the run; saveModel adds backend and date. */
+export interface RunInfo {
   dataset: string;
   profile: string;
   accuracy: number;
+  [extra: string]: unknown;
+}
+
+export interface ModelMetadata extends RunInfo {
   backend: string;
   /** ISO 8601 time of saving. */
   date: string;
-  [extra: string]: unknown;
 }
 
 export const MODELS_DIR = path.resolve(__dirname, "..", "models");
@@ -27,7 +31,7 @@ export function modelDir(name = DEFAULT_MODEL): string {
 }
 
 /** Saves model + metadata (backend and date are filled in) to models/<name>/; returns the folder. */
-export async function saveModel(model: tf.LayersModel, metadata: Omit<ModelMetadata, "backend" | "date">, name = DEFAULT_MODEL): Promise<string> {
+export async function saveModel(model: tf.LayersModel, metadata: RunInfo, name = DEFAULT_MODEL): Promise<string> {
   const dir = modelDir(name);
   const temp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
