@@ -52,7 +52,10 @@ async function fetchToFile(url: string, file: string, opts: DownloadOptions, red
   res.socket.setTimeout(idleMs, () => res.destroy(new Error(`no data for ${idleMs} ms`)));
   const bar = (opts.progress ?? process.stderr.isTTY) ? progressBar(url, total) : undefined;
   let received = 0;
-  res.on("data", (chunk: Buffer) => bar?.((received += chunk.length)));
+  res.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    bar?.(received);
+  });
   try {
     await pipeline(res, fs.createWriteStream(file));
   } finally {
