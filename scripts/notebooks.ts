@@ -58,7 +58,7 @@ function ensureBuilt(): void {
   const stamp = path.join(ROOT, "dist", ".tsbuildinfo");
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   const srcDir = path.join(ROOT, "src");
-  const stale = readdirSync(srcDir).some((f) => statSync(path.join(srcDir, f)).mtimeMs > built);
+  const stale = readdirSync(srcDir, { recursive: true }).some((f) => statSync(path.join(srcDir, String(f))).mtimeMs > built);
   if (!stale) return;
   process.stderr.write("building src/ → dist/ (npm run build)\n");
   const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });

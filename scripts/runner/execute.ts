@@ -44,6 +44,13 @@ function firstLines(source: string, n = 3): string {
   return lines.slice(0, n).map((l) => "    | " + l).join("\n") + (lines.length > n ? "\n    | …" : "");
 }
 
+/** tslab's stderr for a failed cell, without the stack frames of its own machinery (kept with DEBUG=1). */
+function errorText(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  const kept = process.env.DEBUG ? lines : lines.filter((l) => !/^\s+at |^evalmachine\.<anonymous>:\d+$/.test(l));
+  return kept.slice(0, 12).join("\n").trim();
+}
+
 /** Runs `file`; returns the executed notebook (always) and its result. Never throws for notebook failures. */
 export async function executeNotebook(file: string, opts: ExecuteOptions): Promise<{ notebook: INotebookContent; result: NotebookResult }> {
   const started = performance.now();
@@ -112,8 +119,8 @@ async function runCells(
       const status = reply.status === "ok" ? "ok" : "error";
       result.cells.push({ index, seconds: seconds(cellStarted), status });
       if (status === "error") {
-        const why = reply.status === "abort" ? "the kernel aborted the request" : collector.stderr().trim() || "the cell failed without a message";
-        return fail("error", `${where}  ${why.split("\n").slice(0, 12).join("\n  ")}`);
+        const why = reply.status === "abort" ? "the kernel aborted the request" : errorText(collector.stderr()) || "the cell failed without a message";
+        return fail("error", `${where}  ${why.replace(/\n/g, "\n  ")}`);
       }
     } catch (error) {
       const timedOut = error instanceof CellTimeout;
