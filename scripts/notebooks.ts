@@ -1,10 +1,10 @@
 // npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]
 // Executes notebooks headlessly on the project's tslab kernel, checks their reported metrics, writes the
 // executed notebooks and report.json to build/notebooks/, and skips notebooks whose inputs are unchanged.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ensureBuilt } from "./runner/build";
 import { cacheKey, lookup, store } from "./runner/cache";
 import { entryFor, loadConfig, matches, profileOf, type CourseConfig, type Profile } from "./runner/config";
 import { executeNotebook, type NotebookResult } from "./runner/execute";
@@ -53,18 +53,6 @@ function defaultProfile(): { name: string; why: string } {
     : { name: "quick", why: "data/mnist is absent (offline digits); pass --profile full for the real course" };
 }
 
-/** Rebuilds dist/ when any file in src/ is newer than the last build: notebooks import ../dist. */
-function ensureBuilt(): void {
-  const stamp = path.join(ROOT, "dist", ".tsbuildinfo");
-  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  const srcDir = path.join(ROOT, "src");
-  const stale = readdirSync(srcDir, { recursive: true }).some((f) => statSync(path.join(srcDir, String(f))).mtimeMs > built);
-  if (!stale) return;
-  process.stderr.write("building src/ → dist/ (npm run build)\n");
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
-  if (tsc.status !== 0) throw new Error("npm run build failed; fix the type errors above, then run the notebooks again");
-}
-
 function checkResult(result: NotebookResult, profile: Profile, profileName: string): void {
   if (result.status !== "ok" && result.status !== "cached") return;
   const checks = checkMetrics(result.metrics, entryFor(profile.metrics, result.path));
@@ -104,7 +92,7 @@ async function main(): Promise<void> {
     return;
   }
   process.stderr.write(`profile: ${chosen.name} (${chosen.why}); ${files.length} notebook(s), ${jobs} at a time\n`);
-  ensureBuilt();
+  ensureBuilt(ROOT);
 
   const outDir = path.resolve(values.out!);
   const cellTimeoutMs = (profile.cellTimeoutSeconds ?? config.cellTimeoutSeconds) * 1000;
