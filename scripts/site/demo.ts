@@ -42,16 +42,18 @@ export function demoScripts(hasModel: boolean): string[] {
   return hasModel ? ["assets/vendor/tf.min.js", "assets/mnist-preprocess.js", `${MODEL_SITE_DIR}/model.js`, "assets/demo.js"] : [];
 }
 
-export function renderDemo(hasModel: boolean): string {
+/** `trainingPage`: href of the training notebook's page when the site has one. */
+export function renderDemo(hasModel: boolean, trainingPage?: string): string {
   const intro = `<h1 id="draw-a-digit">Draw a digit</h1>`;
+  const notebook = trainingPage ? `<a href="${trainingPage}">${TRAINING_NOTEBOOK}</a>` : `<code>${TRAINING_NOTEBOOK}</code>`;
   if (!hasModel) {
     return `${intro}
 <div class="alert warning" id="no-model" role="alert"><strong>No trained model yet.</strong>
-Run the notebook <code>${TRAINING_NOTEBOOK}</code> (for example <code>npm run notebooks</code>), which saves the CNN to
+Run the notebook ${notebook} (for example <code>npm run notebooks</code>), which saves the CNN to
 <code>models/digit-cnn/</code>, then rebuild the site with <code>npm run site</code>.</div>`;
   }
   return `${intro}
-<p>Draw a single digit, large, in the black square. The CNN trained in <a href="${TRAINING_NOTEBOOK}.html">${TRAINING_NOTEBOOK}</a>
+<p>Draw a single digit, large, in the black square. The CNN trained in ${notebook}
 runs in your browser with TensorFlow.js. Your drawing is prepared the way MNIST was made: cropped to its bounding box,
 scaled into a 20×20 box, and placed in a 28×28 image by its centre of mass.</p>
 <div class="demo">

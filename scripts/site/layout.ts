@@ -54,6 +54,7 @@ export function renderPage(spec: PageSpec): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(spec.title)} · ${escapeHtml(spec.courseTitle)}</title>
 <script>${THEME_BOOT}</script>
 <link rel="stylesheet" href="assets/vendor/katex/katex.min.css">

@@ -30,6 +30,8 @@ export function createMarkdown(): MarkdownIt {
   md.use(texmath, { engine: katex, delimiters: "dollars", katexOptions: { throwOnError: false } });
   md.use(anchor, {
     level: [1, 2, 3, 4],
+    // GitHub-style ids ("learning-goals"): readable in URLs, no percent-encoding.
+    slugify: (text: string) => text.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, "").replace(/\s+/g, "-"),
     permalink: anchor.permalink.linkInsideHeader({ symbol: "#", placement: "after", ariaHidden: true }),
     callback: (token, info) => {
       // The callback gets no env; headings are picked up by the core rule below instead.

@@ -5,13 +5,17 @@
   var isDark = function () { return root.dataset.theme === "dark"; };
 
   // Plotly: figures come as JSON next to their div; colours follow the theme so plots stay readable.
-  function plotlyTheme() {
+  function plotlyTheme(div) {
     var ink = isDark() ? "#e6e6e6" : "#222";
     var grid = isDark() ? "#3a3f47" : "#e5e5e5";
-    return {
-      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", "font.color": ink,
-      "xaxis.gridcolor": grid, "yaxis.gridcolor": grid, "xaxis.zerolinecolor": grid, "yaxis.zerolinecolor": grid,
-    };
+    var update = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", "font.color": ink };
+    Object.keys(div.layout).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key)) {
+        update[key + ".gridcolor"] = grid;
+        update[key + ".zerolinecolor"] = grid;
+      }
+    });
+    return update;
   }
   function drawPlots() {
     if (!window.Plotly) return;
@@ -20,14 +24,14 @@
       var fig = JSON.parse(script.textContent);
       var config = Object.assign({ responsive: true, displaylogo: false }, fig.config || {});
       window.Plotly.newPlot(div, fig.data || [], fig.layout || {}, config).then(function () {
-        window.Plotly.relayout(div, plotlyTheme());
+        window.Plotly.relayout(div, plotlyTheme(div));
       });
     });
   }
   function restylePlots() {
     if (!window.Plotly) return;
     document.querySelectorAll(".plotly-figure.js-plotly-plot").forEach(function (div) {
-      window.Plotly.relayout(div, plotlyTheme());
+      window.Plotly.relayout(div, plotlyTheme(div));
     });
   }
 
