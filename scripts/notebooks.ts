@@ -47,10 +47,9 @@ function resolveNotebooks(args: string[], dir: string): string[] {
 
 /** quick unless the real MNIST is in the dataset cache, where the full course is worth its time. */
 function defaultProfile(): { name: string; why: string } {
-  const mnist = path.join(ROOT, "data", "mnist");
-  return existsSync(mnist) && readdirSync(mnist).length > 0
+  return existsSync(path.join(ROOT, "data", "mnist", "manifest.json"))
     ? { name: "full", why: "data/mnist is present; pass --profile quick for a fast run" }
-    : { name: "quick", why: "data/mnist is absent (offline digits); pass --profile full for the real course" };
+    : { name: "quick", why: "no data/mnist, only the offline sets; pass --profile full for the real course" };
 }
 
 function checkResult(result: NotebookResult, profile: Profile, profileName: string): void {

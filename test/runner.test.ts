@@ -152,9 +152,12 @@ test("cache key changes with the notebook, an imported helper (transitively), da
   assert.equal(key(), base, "same inputs, same key");
   writeFileSync(path.join(root, "dist", "unrelated.js"), "exports.y = 2;");
   assert.equal(key(), base, "a helper the notebook does not import does not matter");
+  writeFileSync(path.join(root, "data", "digits", "train.gz"), "re-fetched bytes");
+  assert.equal(key(), base, "files covered by a manifest count through the manifest's checksums only");
   const changes: [string, () => void][] = [
     ["transitive helper", () => writeFileSync(path.join(root, "dist", "b.js"), "exports.x = 2;")],
-    ["dataset manifest", () => writeFileSync(path.join(root, "data", "digits", "manifest.json"), '{"sha256":"bb"}')],
+    ["dataset manifest", () => writeFileSync(path.join(root, "data", "digits", "manifest.json"), '{"files":{"a.gz":{"sha256":"bb"}}}')],
+    ["a data file outside any manifest", () => writeFileSync(path.join(root, "data", "loose.bin"), "x")],
     ["lockfile", () => writeFileSync(path.join(root, "package-lock.json"), '{"v":2}')],
     ["notebook source", () => writeFileSync(file, JSON.stringify(notebook) + " ")],
   ];

@@ -44,14 +44,22 @@ function hashModules(hash: ReturnType<typeof createHash>, entries: string[]): vo
   }
 }
 
-/** Dataset cache: manifests and checksum files by content, the data files by path, size and mtime. */
+/**
+ * Dataset cache: a folder with a manifest.json counts by the manifest's file checksums (so re-fetching
+ * the same bytes keeps the key); other files count by path, size and mtime.
+ */
 function hashData(hash: ReturnType<typeof createHash>, dir: string): void {
   if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }).sort((a, b) => (a.path + a.name).localeCompare(b.path + b.name))) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.path, entry.name);
-    if (/manifest|checksum|sha256|\.json$/i.test(entry.name)) hash.update(file).update(readFileSync(file));
-    else {
+  const manifest = path.join(dir, "manifest.json");
+  if (existsSync(manifest)) {
+    const content = JSON.parse(readFileSync(manifest, "utf8"));
+    hash.update(manifest).update(JSON.stringify(content.files ?? content));
+    return;
+  }
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) hashData(hash, file);
+    else if (entry.isFile()) {
       const { size, mtimeMs } = statSync(file);
       hash.update(`${file}:${size}:${mtimeMs}`);
     }
