@@ -33,15 +33,18 @@ async function main() {
     } catch (err) {
       if (process.env.DEBUG === "1") console.error(err);
       failed.set(name, (err as Error).message);
-      console.log(`${name.padEnd(14)} missing   ${(err as Error).message}`);
     }
   }
   if (failed.size === 0) return;
-  if (positionals.length || values.from) fail([...failed.values()][0], 1);
-  // Preparing everything: fashion-mnist and one digit set are required; mnist alone may be missing.
-  if (failed.has("fashion-mnist")) fail(failed.get("fashion-mnist")!, 1);
-  if (failed.has("mnist") && failed.has("digits-opencv")) fail(`no digit set: ${failed.get("digits-opencv")}`, 1);
-  if (failed.has("mnist")) console.log("note: mnist is unavailable (offline?) — the course will use digits-opencv and says so in every notebook.");
+  const why = (names: DatasetName[]) => names.map((n) => failed.get(n)).join(" | ");
+  // Asked by name: each one is required. --from alone: at least one must import. Everything: fashion-mnist
+  // and one digit set are required; mnist alone may be missing offline.
+  if (positionals.length) fail(why([...failed.keys()]), 1);
+  if (values.from && failed.size === names.length) fail(`nothing in ${values.from} could be imported: ${why(names)}`, 1);
+  if (!values.from && failed.has("fashion-mnist")) fail(why(["fashion-mnist"]), 1);
+  if (failed.has("mnist") && failed.has("digits-opencv")) fail(`no digit set: ${why(["mnist", "digits-opencv"])}`, 1);
+  for (const [name, reason] of failed) console.log(`${name.padEnd(14)} missing   ${reason}`);
+  if (failed.has("mnist") && !values.from) console.log("note: mnist is unavailable (offline?) — the course will use digits-opencv and says so in every notebook.");
 }
 
 function list(names: DatasetName[]) {

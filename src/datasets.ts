@@ -108,8 +108,7 @@ export interface PrepareOptions extends DownloadOptions {
 /** Makes sure the dataset is in the cache, fetching it if needed; returns its manifest. */
 export async function prepareDataset(name: DatasetName, opts: PrepareOptions = {}): Promise<Manifest> {
   const dir = path.join(dataDir(), name);
-  const cached = readManifest(dir);
-  if (cached && !opts.from) return cached;
+  if (!opts.from && datasetStatus(name).ready) return readManifest(dir)!; // a damaged cache is fetched again
   const spec = { ...DATASETS[name], ...(opts.mirrors && { mirrors: opts.mirrors }), ...(opts.rawFiles && { rawFiles: opts.rawFiles }) };
   fs.mkdirSync(dir, { recursive: true });
   const fetched = opts.from ? importFrom(opts.from, spec, dir) : await fetchRaw(name, spec, dir, opts);
@@ -200,15 +199,15 @@ function writeSplit(dir: string, split: Split, imagesFile: string, labelsFile: s
   writeIdx(path.join(dir, labelsFile), { data: split.labels, shape: [split.count], dtype: "ubyte" }, { gzip: true });
 }
 
-/** Loads a dataset (fetching it into the cache first if needed), checking every file against its manifest. */
+/** Loads a dataset (fetching it into the cache first if it is not there), checking every file against its manifest. */
 export async function loadDataset(name: DatasetName, opts: PrepareOptions = {}): Promise<Dataset> {
-  const manifest = await prepareDataset(name, opts);
   const dir = path.join(dataDir(), name);
+  const manifest = readManifest(dir) ?? (await prepareDataset(name, opts));
   const read = (file: string) => {
     const where = path.join(dir, file);
     const payload = decompressIdx(fs.readFileSync(where), where);
     if (sha256(payload) !== manifest.files[file]?.sha256) {
-      throw new DatasetUnavailableError(name, `${where} does not match its manifest — delete ${dir} and run \`npm run data\``);
+      throw new DatasetUnavailableError(name, `${where} does not match its manifest — run \`npm run data -- ${name}\` to fetch it again`);
     }
     return parseIdx(payload, where);
   };
@@ -251,12 +250,13 @@ export type DatasetStatus = { name: DatasetName; ready: boolean; source?: string
 export function datasetStatus(name: DatasetName): DatasetStatus {
   const dir = path.join(dataDir(), name);
   const manifest = readManifest(dir);
-  if (!manifest) return { name, ready: false, problem: `not in ${dir}` };
+  if (!manifest) return { name, ready: false, problem: `not in ${dir} — run \`npm run data -- ${name}\`` };
   for (const [file, { sha256: expected }] of Object.entries(manifest.files)) {
+    const where = path.join(dir, file);
     try {
-      if (sha256(decompressIdx(fs.readFileSync(path.join(dir, file)), file)) !== expected) return { name, ready: false, problem: `${file} does not match its manifest` };
+      if (sha256(decompressIdx(fs.readFileSync(where), where)) !== expected) throw new Error(`${where} does not match its manifest`);
     } catch (err) {
-      return { name, ready: false, problem: (err as Error).message };
+      return { name, ready: false, problem: `damaged: ${(err as Error).message.split(" — ")[0]} — run \`npm run data -- ${name}\` to fetch it again` };
     }
   }
   return { name, ready: true, source: manifest.source };
