@@ -111,7 +111,7 @@ export async function prepareDataset(name: DatasetName, opts: PrepareOptions = {
   if (!opts.from && datasetStatus(name).ready) return readManifest(dir)!; // a damaged cache is fetched again
   const spec = { ...DATASETS[name], ...(opts.mirrors && { mirrors: opts.mirrors }), ...(opts.rawFiles && { rawFiles: opts.rawFiles }) };
   fs.mkdirSync(dir, { recursive: true });
-  const fetched = opts.from ? importFrom(opts.from, spec, dir) : await fetchRaw(name, spec, dir, opts);
+  const fetched = opts.from ? importOrExplain(name, opts.from, spec, dir) : await fetchRaw(name, spec, dir, opts);
   spec.build?.(dir);
   const source = spec.build ? `built from ${Object.keys(spec.rawFiles).join(", ")} (${fetched})` : fetched;
   const files: Manifest["files"] = {};
@@ -158,12 +158,20 @@ function fromDebian(spec: DatasetSpec, dir: string): string {
   });
 }
 
+function importOrExplain(name: DatasetName, folder: string, spec: DatasetSpec, dir: string): string {
+  try {
+    return importFrom(folder, spec, dir);
+  } catch (err) {
+    throw new DatasetUnavailableError(name, `--from ${folder}: ${(err as Error).message}`);
+  }
+}
+
 // Hand-provided files may be the .gz files or their uncompressed payloads; the cache always keeps .gz.
 function importFrom(folder: string, spec: DatasetSpec, dir: string): string {
   for (const [file, expected] of Object.entries(spec.rawFiles)) {
-    const candidates = [file, file.replace(/\.gz$/, "")].map((f) => path.join(folder, f));
+    const candidates = [...new Set([file, file.replace(/\.gz$/, "")])].map((f) => path.join(folder, f));
     const found = candidates.find((f) => fs.existsSync(f));
-    if (!found) throw new Error(`${candidates[0]} is missing (also looked for ${path.basename(candidates[1])})`);
+    if (!found) throw new Error(`${candidates.map((f) => path.basename(f)).join(" or ")} is missing`);
     const bytes = fs.readFileSync(found);
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
     copyVerified(file.endsWith(".gz") && !gzipped ? zlib.gzipSync(bytes) : bytes, expected, path.join(dir, file), found);
