@@ -39,6 +39,7 @@ function run(cmd: string, args: string[], cwd: string): void {
   const result = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 10 * 60_000 });
   if (result.status !== 0) {
     const why = result.error?.message ?? result.stderr.trim().split("\n").filter(Boolean).pop() ?? `exit ${result.status}`;
-    throw new Error(`${cmd} ${args[0]} failed: ${why}`);
+    const hint = /Unable to locate package/.test(why) ? " (the package lists may be empty: run `apt-get update` first)" : "";
+    throw new Error(`${cmd} ${args[0]} failed: ${why}${hint}`);
   }
 }
