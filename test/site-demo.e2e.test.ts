@@ -129,6 +129,11 @@ for (const mode of ["file", "http"] as const) {
       await page.mouse.up();
       await page.waitForFunction(() => document.getElementById("prediction")!.textContent !== "–");
       await page.screenshot({ path: path.resolve(__dirname, "../build/screenshots/demo-with-model-light-desktop.png"), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.click(".theme-toggle");
+      const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(widths[0] <= widths[1], `no horizontal scroll on a phone: ${widths}`);
+      await page.screenshot({ path: path.resolve(__dirname, "../build/screenshots/demo-with-model-dark-phone.png"), fullPage: true });
     }
     await context.close();
   });

@@ -23,7 +23,7 @@ export function serveStatic(root: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     let file = path.join(base, decodeURIComponent(url.pathname));
-    if (!file.startsWith(base)) {
+    if (file !== base && !file.startsWith(base + path.sep)) {
       res.writeHead(403).end("forbidden");
       return;
     }

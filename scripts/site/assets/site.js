@@ -5,33 +5,30 @@
   var isDark = function () { return root.dataset.theme === "dark"; };
 
   // Plotly: figures come as JSON next to their div; colours follow the theme so plots stay readable.
-  function plotlyTheme(div) {
-    var ink = isDark() ? "#e6e6e6" : "#222";
+  function themed(layout) {
     var grid = isDark() ? "#3a3f47" : "#e5e5e5";
-    var update = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", "font.color": ink };
-    Object.keys(div.layout).forEach(function (key) {
-      if (/^[xy]axis\d*$/.test(key)) {
-        update[key + ".gridcolor"] = grid;
-        update[key + ".zerolinecolor"] = grid;
-      }
+    var out = Object.assign({}, layout, {
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: Object.assign({}, layout.font, { color: isDark() ? "#e6e6e6" : "#222" }),
     });
-    return update;
+    Object.keys(layout).concat(["xaxis", "yaxis"]).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key)) out[key] = Object.assign({}, layout[key], { gridcolor: grid, zerolinecolor: grid });
+    });
+    return out;
   }
   function drawPlots() {
     if (!window.Plotly) return;
     document.querySelectorAll("script[data-plotly-for]").forEach(function (script) {
-      var div = document.getElementById(script.dataset.plotlyFor);
       var fig = JSON.parse(script.textContent);
       var config = Object.assign({ responsive: true, displaylogo: false }, fig.config || {});
-      window.Plotly.newPlot(div, fig.data || [], fig.layout || {}, config).then(function () {
-        window.Plotly.relayout(div, plotlyTheme(div));
-      });
+      window.Plotly.newPlot(document.getElementById(script.dataset.plotlyFor), fig.data || [], themed(fig.layout || {}), config);
     });
   }
   function restylePlots() {
     if (!window.Plotly) return;
     document.querySelectorAll(".plotly-figure.js-plotly-plot").forEach(function (div) {
-      window.Plotly.relayout(div, plotlyTheme(div));
+      window.Plotly.relayout(div, themed(div.layout));
     });
   }
 
