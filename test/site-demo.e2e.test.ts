@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import * as tf from "@tensorflow/tfjs";
 import type { Browser } from "playwright-core";
-import { buildSite } from "../scripts/site/build";
+import { buildFixtureSite } from "./site-fixture";
 import { serveStatic } from "../scripts/site/static-server";
 import { collectProblems, launchChromium } from "./site-browser";
 import { PAD, drawStroke, preprocess, seeded, syntheticDigit } from "./site-digits";
@@ -66,13 +66,7 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "site-demo-"));
   await trainAndSave(path.join(work, "models/digit-cnn"));
   siteDir = path.join(work, "site");
-  const fixtures = path.resolve(__dirname, "fixtures/site");
-  const summary = buildSite({
-    executedDir: path.join(fixtures, "build/notebooks"),
-    sourceDir: path.join(fixtures, "notebooks"),
-    modelDir: path.join(work, "models/digit-cnn"),
-    outDir: siteDir,
-  });
+  const summary = buildFixtureSite(siteDir, path.join(work, "models/digit-cnn"));
   assert.equal(summary.hasModel, true);
   server = await serveStatic(siteDir, 0);
   browser = await launchChromium();

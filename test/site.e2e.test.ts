@@ -9,12 +9,11 @@ import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
-import { buildSite } from "../scripts/site/build";
+import { buildFixtureSite } from "./site-fixture";
 import { serveStatic } from "../scripts/site/static-server";
 import { collectProblems, launchChromium } from "./site-browser";
 
 const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = path.join(ROOT, "test/fixtures/site");
 const SCREENSHOTS = path.join(ROOT, "build/screenshots");
 
 let siteDir: string;
@@ -25,12 +24,7 @@ let httpBase: string;
 
 before(async () => {
   siteDir = fs.mkdtempSync(path.join(os.tmpdir(), "site-e2e-"));
-  pages = buildSite({
-    executedDir: path.join(FIXTURES, "build/notebooks"),
-    sourceDir: path.join(FIXTURES, "notebooks"),
-    modelDir: path.join(siteDir, "no-model-here"),
-    outDir: siteDir,
-  }).pages;
+  pages = buildFixtureSite(siteDir, path.join(siteDir, "no-model-here")).pages;
   server = await serveStatic(siteDir, 0);
   httpBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   browser = await launchChromium();

@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildSite, type SiteSummary } from "../scripts/site/build";
+import type { SiteSummary } from "../scripts/site/build";
+import { FIXTURES, buildFixtureSite } from "./site-fixture";
 import { copyModel } from "../scripts/site/demo";
 import { createMarkdown } from "../scripts/site/markdown";
 import { notebookGoals, notebookTitle } from "../scripts/site/course";
 
-const FIXTURES = path.join(__dirname, "fixtures/site");
 let out: string;
 let summary: SiteSummary;
 const html = (name: string) => fs.readFileSync(path.join(out, name), "utf8");
@@ -17,12 +17,7 @@ const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES,
 
 before(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "site-unit-"));
-  summary = buildSite({
-    executedDir: path.join(FIXTURES, "build/notebooks"),
-    sourceDir: path.join(FIXTURES, "notebooks"),
-    modelDir: path.join(out, "no-model"),
-    outDir: out,
-  });
+  summary = buildFixtureSite(out, path.join(out, "no-model"));
 });
 after(() => fs.rmSync(out, { recursive: true, force: true }));
 
