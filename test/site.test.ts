@@ -117,9 +117,9 @@ describe("code cells and outputs", () => {
     assert.deepEqual(JSON.parse(figures[1][2]), cells[5].outputs[0].data["application/vnd.plotly.v1+json"]);
     assert.match(page, new RegExp(`<div class="output plotly-figure" id="${figures[0][1]}">`));
     assert.doesNotMatch(page, /inline plotly fallback/);
-    assert.equal((page.match(/<script src="assets\/vendor\/plotly.js"><\/script>/g) ?? []).length, 1);
-    assert.doesNotMatch(html("00-fixture-basics.html"), /plotly.js/);
-    assert.ok(fs.statSync(path.join(out, "assets/vendor/plotly.js")).size > 1_000_000);
+    assert.equal((page.match(/<script src="assets\/vendor\/plotly.min.js"><\/script>/g) ?? []).length, 1);
+    assert.doesNotMatch(html("00-fixture-basics.html"), /plotly\.min\.js/);
+    assert.ok(fs.statSync(path.join(out, "assets/vendor/plotly.min.js")).size > 1_000_000);
   });
   test("metrics become a small table", () => {
     const page = html("01-fixture-figures.html");

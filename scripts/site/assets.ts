@@ -9,7 +9,7 @@ const OWN_ASSETS = path.join(__dirname, "assets");
 const VENDOR: { from: string; to: string }[] = [
   { from: "node_modules/katex/dist/katex.min.css", to: "katex/katex.min.css" },
   { from: "node_modules/katex/dist/fonts", to: "katex/fonts" },
-  { from: "node_modules/plotly.js-dist/plotly.js", to: "plotly.js" },
+  { from: "node_modules/plotly.js-dist-min/plotly.min.js", to: "plotly.min.js" }, // the same build as plotly.js-dist, minified
   { from: "node_modules/mermaid/dist/mermaid.min.js", to: "mermaid.min.js" },
   { from: "node_modules/@tensorflow/tfjs/dist/tf.min.js", to: "tf.min.js" },
 ];

@@ -64,7 +64,7 @@ export function buildSite(options: SiteOptions): SiteSummary {
       ? ""
       : `<div class="alert warning" role="note">This notebook has not been executed for this build: outputs are missing. Run <code>npm run notebooks</code>.</div>`;
     const body = notRun + renderCells(chapter.notebook, md, env, chapter.run);
-    const scripts = [...(env.plotly ? ["assets/vendor/plotly.js"] : []), ...(env.mermaid ? ["assets/vendor/mermaid.min.js"] : [])];
+    const scripts = [...(env.plotly ? ["assets/vendor/plotly.min.js"] : []), ...(env.mermaid ? ["assets/vendor/mermaid.min.js"] : [])];
     fs.copyFileSync(chapter.file, path.join(out, "notebooks", `${chapter.slug}.ipynb`));
     write(
       `${chapter.slug}.html`,
