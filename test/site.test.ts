@@ -93,15 +93,17 @@ describe("code cells and outputs", () => {
     assert.match(page, /<details class="collapsed"><summary>Show code<\/summary><div class="input">[^]*?the input of this cell is hidden behind a toggle/);
     assert.match(page, /<details class="collapsed"><summary>Show output<\/summary><div class="outputs"><pre class="output stream stdout">this output is hidden/);
   });
-  test("errors: error outputs and stderr are styled as errors; failed cells are marked", () => {
+  test("errors: error outputs and stderr of failed cells are styled as errors; failed cells are marked", () => {
     const page = html("00-fixture-basics.html");
+    assert.match(page, /<pre class="output stream stderr">warning: the wasm backend is not available here; using cpu/);
     assert.match(page, /<pre class="output error"><span class="ansi-red-fg">SyntaxError<\/span>: Unexpected end of JSON input/);
     assert.match(page, /<pre class="output stream stderr error">TypeError: shapes \[2,3\] and \[4\] do not match/);
     assert.match(page, /<section class="cell code failed" data-cell="13">/);
     assert.match(page, /<section class="cell code failed" data-cell="12">/);
     assert.doesNotMatch(page, /<section class="cell code failed" data-cell="2">/);
   });
-  test("PNG, JPEG and SVG images", () => {
+  test("PNG, JPEG and SVG images; text/plain gives the alt text", () => {
+    assert.match(html("01-fixture-figures.html"), /<img alt="PNG 56x56" src="data:image\/png;base64,/);
     const page = html("01-fixture-figures.html");
     const cells = fixture("01-fixture-figures.ipynb").cells;
     assert.ok(page.includes(`src="data:image/png;base64,${cells[1].outputs[0].data["image/png"]}"`));
@@ -155,8 +157,8 @@ describe("notebook metadata", () => {
   const md = createMarkdown();
   const notebook = (sources: string[]) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: sources.map((source) => ({ cell_type: "markdown" as const, metadata: {}, source })) });
   test("title: the first level-1 heading, else the fallback", () => {
-    assert.equal(notebookTitle(notebook(["Intro text\n\n## Not this", "# Reading IDX files\n"]), "x"), "Reading IDX files");
-    assert.equal(notebookTitle(notebook(["## Only h2"]), "01-idx"), "01-idx");
+    assert.equal(notebookTitle(notebook(["Intro text\n\n## Not this", "# Reading *IDX* files with `DataView`\n"]), md, "x"), "Reading IDX files with DataView");
+    assert.equal(notebookTitle(notebook(["## Only h2\n\n    # an indented code line"]), md, "01-idx"), "01-idx");
   });
   test("goals: the first list under 'Learning goals' or 'Goals' only", () => {
     const nb = notebook(["# T\n\nSome list:\n\n- not a goal\n\n### Goals\n\n1. first\n2. second with $x$\n\n- separate list\n\n## Next\n\n- no"]);

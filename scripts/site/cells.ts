@@ -46,7 +46,7 @@ function codeCell(cell: nbformat.ICodeCell, index: number, md: MarkdownIt, env: 
   }
   let outputs = "";
   if (!tags.has("remove-output") && cell.outputs.length) {
-    outputs = `<div class="outputs">${cell.outputs.map((o) => renderOutput(o, md, env)).join("\n")}</div>`;
+    outputs = `<div class="outputs">${cell.outputs.map((o) => renderOutput(o, md, env, failed)).join("\n")}</div>`;
     if (tags.has("hide-output")) outputs = collapsible("Show output", outputs);
   }
   const note = failed ? `<p class="cell-status">This cell failed when the notebook was executed.</p>` : "";

@@ -45,11 +45,15 @@ function markdownSources(notebook: nbformat.INotebookContent): string[] {
   return notebook.cells.filter((c) => c.cell_type === "markdown").map((c) => joinSource(c.source));
 }
 
-/** The first `# ` heading of the notebook, else its file name. */
-export function notebookTitle(notebook: nbformat.INotebookContent, fallback: string): string {
+/** Plain text of the notebook's first level-1 heading (markup removed), else `fallback`. */
+export function notebookTitle(notebook: nbformat.INotebookContent, md: MarkdownIt, fallback: string): string {
   for (const source of markdownSources(notebook)) {
-    const match = /^#\s+(.+?)\s*#*\s*$/m.exec(source);
-    if (match) return match[1];
+    const tokens = md.parse(source, {});
+    const h1 = tokens.findIndex((t) => t.type === "heading_open" && t.tag === "h1");
+    if (h1 >= 0) {
+      const text = (tokens[h1 + 1].children ?? []).filter((t) => t.type === "text" || t.type === "code_inline").map((t) => t.content);
+      return text.join("").trim() || fallback;
+    }
   }
   return fallback;
 }
@@ -104,7 +108,7 @@ export function loadCourse(executedDir: string, sourceDir: string, md: MarkdownI
       notebook,
       executed,
       run: executed ? runs.find((r) => path.basename(r.path) === name) : undefined,
-      title: notebookTitle(notebook, slug),
+      title: notebookTitle(notebook, md, slug),
       goals: notebookGoals(notebook, md),
       minutes: estimatedMinutes(notebook),
     };

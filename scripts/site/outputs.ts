@@ -56,7 +56,14 @@ function plotlyFigure(value: unknown, env: OutputEnv): string {
   return `<div class="output plotly-figure" id="${id}"></div><script type="application/json" data-plotly-for="${id}">${scriptJson(figure)}</script>`;
 }
 
-function mimeToHtml(mime: string, value: unknown, md: MarkdownIt, env: OutputEnv): string {
+/** Alt text for an image: the bundle's text/plain, e.g. "<digits 0-9>", without the angle brackets. */
+function altText(bundle: nbformat.IMimeBundle): string {
+  const plain = bundle["text/plain"];
+  return plain === undefined ? "cell output" : joinSource(plain as string | string[]).replace(/^<(.*)>$/s, "$1");
+}
+
+function mimeToHtml(mime: string, bundle: nbformat.IMimeBundle, md: MarkdownIt, env: OutputEnv): string {
+  const value = bundle[mime];
   const text = () => joinSource(value as string | string[]);
   switch (mime) {
     case PLOTLY_MIME:
@@ -70,7 +77,7 @@ function mimeToHtml(mime: string, value: unknown, md: MarkdownIt, env: OutputEnv
     case "image/png":
     case "image/jpeg":
     case "image/gif":
-      return `<div class="output image"><img alt="cell output" src="data:${mime};base64,${text().replace(/\s/g, "")}"></div>`;
+      return `<div class="output image"><img alt="${escapeHtml(altText(bundle))}" src="data:${mime};base64,${text().replace(/\s/g, "")}"></div>`;
     case "text/markdown":
       return `<div class="output markdown">${md.render(text(), env)}</div>`;
     case "text/latex":
@@ -84,17 +91,19 @@ function mimeToHtml(mime: string, value: unknown, md: MarkdownIt, env: OutputEnv
 
 function bundleToHtml(bundle: nbformat.IMimeBundle, md: MarkdownIt, env: OutputEnv): string {
   const mime = MIME_ORDER.find((m) => bundle[m] !== undefined);
-  if (mime) return mimeToHtml(mime, bundle[mime], md, env);
+  if (mime) return mimeToHtml(mime, bundle, md, env);
   const kinds = Object.keys(bundle).join(", ") || "nothing";
   return `<p class="output unsupported">This output (${escapeHtml(kinds)}) cannot be shown on the site.</p>`;
 }
 
-export function renderOutput(output: nbformat.IOutput, md: MarkdownIt, env: OutputEnv): string {
+/** `cellFailed`: tslab reports exceptions on stderr, so stderr of a failed cell is styled as an error;
+ *  elsewhere stderr holds warnings (a backend fallback, a deprecation) and is styled as such. */
+export function renderOutput(output: nbformat.IOutput, md: MarkdownIt, env: OutputEnv, cellFailed: boolean): string {
   switch (output.output_type) {
     case "stream": {
       const stream = output as nbformat.IStream;
-      // tslab reports exceptions and type errors on stderr, so stderr is styled as an error.
-      return textBlock(joinSource(stream.text), stream.name === "stderr" ? "stream stderr error" : "stream stdout");
+      const kind = stream.name !== "stderr" ? "stdout" : cellFailed ? "stderr error" : "stderr";
+      return textBlock(joinSource(stream.text), `stream ${kind}`);
     }
     case "error": {
       const error = output as nbformat.IError;
