@@ -115,7 +115,35 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 }
 
+/**
+ * Layer normalisation over the last axis: (x − mean) / √(var + ε) · γ + β, per token.
+ * tf.layers.layerNormalization tiles its statistics, and the gradient of tile costs one slice per copy,
+ * which made it the slowest part of ViT training; broadcasting gives the same result without that cost.
+ */
+export class LayerNorm extends tf.layers.Layer {
+  static className = "LayerNorm";
+  readonly epsilon = 1e-5;
+  private gamma!: tf.LayerVariable;
+  private beta!: tf.LayerVariable;
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const dim = (inputShape as tf.Shape).slice(-1)[0]!;
+    this.gamma = this.addWeight("gamma", [dim], "float32", tf.initializers.ones());
+    this.beta = this.addWeight("beta", [dim], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const { mean, variance } = tf.moments(x, -1, true);
+      return x.sub(mean).mul(tf.rsqrt(variance.add(this.epsilon))).mul(this.gamma.read()).add(this.beta.read());
+    });
+  }
+}
+
 tf.serialization.registerClass(PatchEmbedding);
+tf.serialization.registerClass(LayerNorm);
 tf.serialization.registerClass(MultiHeadAttention);
 
 export interface BlockArgs {
@@ -132,12 +160,12 @@ export interface BlockArgs {
  */
 export function transformerBlock(x: tf.SymbolicTensor, { dim, heads, mlpDim, name }: BlockArgs): tf.SymbolicTensor {
   const dense = (units: number, suffix: string, activation?: "gelu") => tf.layers.dense({ units, activation, name: `${name}_${suffix}` });
-  const h = tf.layers.layerNormalization({ name: `${name}_norm1` }).apply(x) as tf.SymbolicTensor;
+  const h = new LayerNorm({ name: `${name}_norm1` }).apply(x) as tf.SymbolicTensor;
   const [q, k, v] = ["query", "key", "value"].map((s) => dense(dim, s).apply(h) as tf.SymbolicTensor);
   const attended = new MultiHeadAttention({ heads, name: `${name}_attention` }).apply([q, k, v]) as tf.SymbolicTensor;
   const a = dense(dim, "out").apply(attended) as tf.SymbolicTensor;
   const x1 = tf.layers.add({ name: `${name}_residual1` }).apply([x, a]) as tf.SymbolicTensor;
-  const h2 = tf.layers.layerNormalization({ name: `${name}_norm2` }).apply(x1) as tf.SymbolicTensor;
+  const h2 = new LayerNorm({ name: `${name}_norm2` }).apply(x1) as tf.SymbolicTensor;
   const m = dense(dim, "mlp2").apply(dense(mlpDim, "mlp1", "gelu").apply(h2)) as tf.SymbolicTensor;
   return tf.layers.add({ name: `${name}_residual2` }).apply([x1, m]) as tf.SymbolicTensor;
 }
@@ -158,7 +186,7 @@ export function buildViT(c: ViTConfig): tf.LayersModel {
   const input = tf.input({ shape: [c.imageSize, c.imageSize, c.channels], name: "image" });
   let x = new PatchEmbedding({ patchSize: c.patchSize, dim: c.dim, name: "patch_embedding" }).apply(input) as tf.SymbolicTensor;
   for (let i = 0; i < c.depth; i++) x = transformerBlock(x, { dim: c.dim, heads: c.heads, mlpDim: c.mlpDim, name: `block${i}` });
-  x = tf.layers.layerNormalization({ name: "final_norm" }).apply(x) as tf.SymbolicTensor;
+  x = new LayerNorm({ name: "final_norm" }).apply(x) as tf.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling1d({ name: "token_mean" }).apply(x) as tf.SymbolicTensor; // (B, dim)
   const output = tf.layers.dense({ units: c.classes, activation: "softmax", name: "head" }).apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: "vit" });

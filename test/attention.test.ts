@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { MultiHeadAttention, PatchEmbedding, buildViT, scaledDotProductAttention } from "../src/attention";
+import { LayerNorm, MultiHeadAttention, PatchEmbedding, buildViT, scaledDotProductAttention } from "../src/attention";
 
 const close = (a: number[], b: number[], tol = 1e-5) => a.every((x, i) => Math.abs(x - b[i]) < tol) && a.length === b.length;
 
@@ -33,6 +33,16 @@ test("each head attends on its own slice of the features", () => {
   const firstHalf = x.slice([0, 0, 0], [1, 4, 3]);
   const expected = scaledDotProductAttention(firstHalf, firstHalf, firstHalf).output;
   assert.ok(close(Array.from(two.slice([0, 0, 0], [1, 4, 3]).dataSync()), Array.from(expected.dataSync())));
+});
+
+test("LayerNorm agrees with tf.layers.layerNormalization and normalises each token", () => {
+  const x = tf.randomNormal([2, 3, 6], 2, 3, "float32", 4);
+  const ours = new LayerNorm({}).apply(x) as tf.Tensor;
+  const reference = tf.layers.layerNormalization({ epsilon: 1e-5 }).apply(x) as tf.Tensor;
+  assert.ok(close(Array.from(ours.dataSync()), Array.from(reference.dataSync()), 1e-4));
+  const { mean, variance } = tf.moments(ours, -1);
+  assert.ok(close(Array.from(mean.dataSync()), new Array(6).fill(0), 1e-5));
+  assert.ok(close(Array.from(variance.dataSync()), new Array(6).fill(1), 1e-3));
 });
 
 test("patch embedding cuts patches in reading order", () => {
