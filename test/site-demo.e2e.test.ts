@@ -132,3 +132,25 @@ for (const mode of ["file", "http"] as const) {
     await context.close();
   });
 }
+
+test("drawing with a finger on a phone works too (touch events)", async () => {
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(base + "demo.html");
+  await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Model ready"), undefined, { timeout: 30_000 });
+  const box = (await page.locator("#pad").boundingBox())!;
+  const cdp = await context.newCDPSession(page);
+  const touch = (type: string, y: number) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x: box.x + box.width / 2, y: box.y + box.height * y }] });
+  // Upwards, as a page would scroll under a finger if the pad let it.
+  await touch("touchStart", 0.8);
+  for (let step = 1; step <= 20; step++) await touch("touchMove", 0.8 - (0.6 * step) / 20);
+  await touch("touchEnd", 0.2);
+  await page.waitForFunction(() => document.getElementById("prediction")!.textContent !== "–", undefined, { timeout: 10_000 });
+  assert.equal(await page.textContent("#prediction"), "1");
+  assert.equal(await page.evaluate(() => window.scrollY), 0, "drawing does not scroll the page");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
