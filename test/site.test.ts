@@ -44,6 +44,14 @@ describe("pages", () => {
     assert.match(html("02-fixture-not-executed.html"), /rel="next" href="demo.html"/);
   });
 
+  test("a rebuild keeps one copy of each library and drops pages and files it no longer writes", () => {
+    fs.writeFileSync(path.join(out, "assets/vendor/plotly.js"), "stale copy from an older build");
+    fs.writeFileSync(path.join(out, "99-removed-notebook.html"), "stale page");
+    buildFixtureSite(out, path.join(out, "no-model"));
+    assert.deepEqual(fs.readdirSync(path.join(out, "assets/vendor")).sort(), ["katex", "mermaid.min.js", "plotly.min.js", "tf.min.js"]);
+    assert.ok(!fs.existsSync(path.join(out, "99-removed-notebook.html")));
+  });
+
   test("only local assets: no http(s) URL in any script, link or image", () => {
     for (const name of summary.pages) assert.doesNotMatch(html(name), /(src|href)="(https?:)?\/\//, name);
   });

@@ -30,5 +30,9 @@ function copyFresh(from: string, to: string): void {
 
 export function copyAssets(siteDir: string): void {
   copyFresh(OWN_ASSETS, path.join(siteDir, "assets"));
-  for (const { from, to } of VENDOR) copyFresh(path.join(ROOT, from), path.join(siteDir, "assets", "vendor", to));
+  const vendorDir = path.join(siteDir, "assets", "vendor");
+  // Drop what an older build vendored and this one does not, so each library exists once.
+  const wanted = new Set(VENDOR.map(({ to }) => to.split("/")[0]));
+  if (fs.existsSync(vendorDir)) for (const name of fs.readdirSync(vendorDir)) if (!wanted.has(name)) fs.rmSync(path.join(vendorDir, name), { recursive: true });
+  for (const { from, to } of VENDOR) copyFresh(path.join(ROOT, from), path.join(vendorDir, to));
 }
