@@ -142,7 +142,7 @@ test("drawing with a finger on a phone works too (touch events)", async () => {
   await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Model ready"), undefined, { timeout: 30_000 });
   const box = (await page.locator("#pad").boundingBox())!;
   const cdp = await context.newCDPSession(page);
-  const touch = (type: string, y: number) =>
+  const touch = (type: "touchStart" | "touchMove" | "touchEnd", y: number) =>
     cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x: box.x + box.width / 2, y: box.y + box.height * y }] });
   // Upwards, as a page would scroll under a finger if the pad let it.
   await touch("touchStart", 0.8);

@@ -50,9 +50,9 @@ test("paths cannot climb out of the site folder", async () => {
   // Raw request lines, since fetch() would normalise them; %2f survives URL parsing and decodes to "/".
   const statusLine = (target: string) =>
     new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      const socket: net.Socket = net.connect(Number(port), "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
       let reply = "";
-      socket.on("data", (d) => (reply += d));
+      socket.on("data", (d: Buffer) => (reply += d));
       socket.on("end", () => resolve(reply.split("\r\n")[0]));
       socket.on("error", reject);
     });
