@@ -21,6 +21,7 @@ test("jupyter nbconvert --execute runs a fixture notebook on the tslab kernelspe
   assert.ok(install.ok, install.output);
   const spec = JSON.parse(readFileSync(path.join(prefix, "share", "jupyter", "kernels", "tslab", "kernel.json"), "utf8"));
   assert.equal(spec.argv[0], path.join(ROOT, "node_modules", ".bin", "tslab"), "the kernelspec starts the project's own tslab");
+  assert.match(spec.env.NODE_OPTIONS, /--require=.*zmq-send-fix\.js$/, "with the zeromq send fix preloaded");
 
   const out = mkdtempSync(path.join(tmpdir(), "nbconvert-"));
   const notebook = path.join(ROOT, "test", "fixtures", "notebooks", "ok.ipynb");

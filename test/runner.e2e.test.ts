@@ -181,3 +181,11 @@ test("metric out of range or missing fails with a table", async () => {
   assert.match(run.stderr, /FAIL\s+never_reported\s+\(missing\)/);
   assert.match(run.stderr, /FAIL\s+score\s+0\.1\s+0\.9 \.\. inf/);
 });
+
+test("thousands of kernel messages in one tick arrive intact (zeromq send fix preloaded into tslab)", async () => {
+  const run = await runner([fixture("chatty"), "--profile", "tight"]);
+  assert.equal(run.code, 0, run.stderr);
+  const nb = executed(run, "chatty");
+  assert.equal(outputText(nb.cells[0]), "message 2999\n");
+  assert.deepEqual(nb.cells[1].outputs.map((o: { data: object }) => o.data), [{ "text/plain": "update 1499" }]);
+});

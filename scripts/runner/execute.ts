@@ -115,7 +115,7 @@ async function runCells(
     try {
       const reply = await kernel.execute(source, (msg) => collector.add(msg), Math.max(0, Math.min(opts.cellTimeoutMs, remaining)));
       cell.execution_count = reply.execution_count;
-      cell.metadata = { ...cell.metadata, execution: { ...reply.timing, "iopub.status.idle": new Date().toISOString() } };
+      cell.metadata = { ...cell.metadata, execution: reply.timing };
       const status = reply.status === "ok" ? "ok" : "error";
       result.cells.push({ index, seconds: seconds(cellStarted), status });
       if (status === "error") {

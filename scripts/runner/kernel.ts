@@ -18,7 +18,7 @@ export class KernelDied extends Error {}
 export class CellTimeout extends Error {}
 
 const TSLAB = require.resolve("tslab/bin/tslab");
-const GUARD = path.join(__dirname, "orphan-guard.js");
+const PRELOADS = ["orphan-guard.js", "zmq-send-fix.js"].flatMap((file) => ["-r", path.join(__dirname, file)]);
 const PORTS = { shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5 };
 
 /** Every kernel this process started and has not yet seen exit; killed when the runner exits. */
@@ -38,6 +38,7 @@ interface Pending {
   reply?: Message;
   idle: boolean;
   busyAt?: string;
+  idleAt?: string;
   inputAt?: string;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -52,6 +53,7 @@ export class Kernel {
   private stderrTail = "";
   private iopubSeen = false;
   private exitInfo: string | undefined;
+  private sending = Promise.resolve();
   readonly exited: Promise<string>;
 
   private constructor(
@@ -80,7 +82,7 @@ export class Kernel {
     const connection = { transport: "ipc", ip: path.join(dir, "k"), ...PORTS, key, signature_scheme: "hmac-sha256" };
     const file = path.join(dir, "connection.json");
     writeFileSync(file, JSON.stringify(connection));
-    const child = spawn(process.execPath, ["-r", GUARD, TSLAB, "kernel", "--config-path", file], {
+    const child = spawn(process.execPath, [...PRELOADS, TSLAB, "kernel", "--config-path", file], {
       cwd,
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
@@ -118,6 +120,7 @@ export class Kernel {
           if (state === "busy") p.busyAt = msg.header.date;
           if (state === "idle") {
             p.idle = true;
+            p.idleAt = msg.header.date;
             p.resolve();
           }
         } else if (type === "execute_input") {
@@ -143,6 +146,11 @@ export class Kernel {
     });
   }
 
+  /** zeromq allows one pending send per socket, so sends are queued. */
+  private send(socket: Dealer, frames: string[]): void {
+    this.sending = this.sending.then(() => socket.send(frames)).catch(() => {});
+  }
+
   /** Resolves when both the shell reply and iopub's idle status for `msgType` have arrived. */
   private request(msgType: string, content: unknown, onOutput: (msg: Message) => void = () => {}) {
     const msg = newMessage(this.session, msgType, content);
@@ -160,7 +168,7 @@ export class Kernel {
       fail = reject;
     }).finally(() => settle());
     if (this.exitInfo) fail(new KernelDied(`kernel died (${this.exitInfo})`));
-    else void this.shell.send(encode(this.key, msg));
+    else this.send(this.shell, encode(this.key, msg));
     return { id: msg.header.msg_id, done, fail };
   }
 
@@ -196,6 +204,7 @@ export class Kernel {
       const replyContent = reply.content as { status: ExecuteReply["status"]; execution_count?: number };
       const timing: Record<string, string> = { "shell.execute_reply": reply.header.date };
       if (p.busyAt) timing["iopub.status.busy"] = p.busyAt;
+      if (p.idleAt) timing["iopub.status.idle"] = p.idleAt;
       if (p.inputAt) timing["iopub.execute_input"] = p.inputAt;
       return { status: replyContent.status, execution_count: replyContent.execution_count ?? null, timing };
     } finally {
@@ -206,7 +215,7 @@ export class Kernel {
   /** Asks the kernel to shut down, then makes sure the whole process group is gone. */
   async shutdown(graceMs = 2000): Promise<void> {
     if (!this.exitInfo) {
-      void this.control.send(encode(this.key, newMessage(this.session, "shutdown_request", { restart: false })));
+      this.send(this.control, encode(this.key, newMessage(this.session, "shutdown_request", { restart: false })));
       await Promise.race([this.exited, sleep(graceMs)]);
     }
     await this.kill();
