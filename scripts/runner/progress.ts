@@ -54,7 +54,7 @@ export class Progress {
   }
 
   private draw(): void {
-    const parts = [...this.running].map(([name, r]) => `${name} cell ${Math.min(r.cell + 1, r.cells)}/${r.cells} ${elapsed(this.age(r))}`);
+    const parts = [...this.running].map(([name, r]) => `${name} ${r.cells ? `cell ${Math.min(r.cell + 1, r.cells)}/${r.cells}` : "starting kernel"} ${elapsed(this.age(r))}`);
     this.clear();
     this.out.write(("▸ " + parts.join(" · ")).slice(0, (this.out.columns || 120) - 1));
   }
