@@ -22,12 +22,12 @@ interface Run {
 const fixture = (name: string) => path.join(FIXTURES, `${name}.ipynb`);
 
 /** Starts the CLI; `whileRunning` may signal it once the given kernel pid file appears. */
-function runner(args: string[], opts: { out?: string; whileRunning?: (child: ReturnType<typeof spawn>, tmp: string) => void } = {}): Promise<Run> {
+function runner(args: string[], opts: { out?: string; env?: Record<string, string>; whileRunning?: (child: ReturnType<typeof spawn>, tmp: string) => void } = {}): Promise<Run> {
   const tmp = mkdtempSync(path.join(tmpdir(), "runner-e2e-"));
   const out = opts.out ?? path.join(tmp, "out");
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"), "--config", CONFIG, "--out", out, ...args], {
     cwd: ROOT,
-    env: { ...process.env, FIXTURE_TMP: tmp },
+    env: { ...process.env, ...opts.env, FIXTURE_TMP: tmp },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -188,4 +188,10 @@ test("thousands of kernel messages in one tick arrive intact (zeromq send fix pr
   const nb = executed(run, "chatty");
   assert.equal(outputText(nb.cells[0]), "message 2999\n");
   assert.deepEqual(nb.cells[1].outputs.map((o: { data: object }) => o.data), [{ "text/plain": "update 1499" }]);
+});
+
+test("a kernel that runs out of memory is reported as such", async () => {
+  const run = await runner([fixture("out-of-memory"), "--profile", "quick"], { env: { NODE_OPTIONS: "--max-old-space-size=200" } });
+  assert.equal(run.code, 1);
+  assert.match(run.report.notebooks[0].error!, /out-of-memory\.ipynb, cell 1:[\s\S]*kernel died \(.*out of memory\)/);
 });

@@ -127,7 +127,7 @@ async function runCells(
       result.cells.push({ index, seconds: seconds(cellStarted), status: timedOut ? "timeout" : "error" });
       if (timedOut && notebookLimited) return fail("timeout", `${where}  notebook timed out after ${opts.notebookTimeoutMs / 1000} s; the kernel was interrupted and killed`);
       if (timedOut) return fail("timeout", `${where}  ${(error as Error).message}; the kernel was interrupted and killed`);
-      if (error instanceof KernelDied) return fail("error", `${where}  ${error.message} (process.exit() or out of memory?)`);
+      if (error instanceof KernelDied) return fail("error", `${where}  ${error.message}`);
       throw error;
     }
   }

@@ -54,6 +54,7 @@ export class Kernel {
   private iopubSeen = false;
   private exitInfo: string | undefined;
   private sending = Promise.resolve();
+  private killing = false;
   readonly exited: Promise<string>;
 
   private constructor(
@@ -65,8 +66,10 @@ export class Kernel {
     this.exited = new Promise((resolve) => {
       child.on("exit", (code, signal) => {
         live.delete(child);
-        this.exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-        const died = new KernelDied(`kernel died (${this.exitInfo})${this.stderrTail ? ": " + lastLine(this.stderrTail) : ""}`);
+        // V8 says so on stderr; the kernel's OOM killer sends a SIGKILL we did not send.
+        const oom = /heap out of memory|Allocation failed/.test(this.stderrTail) || (signal === "SIGKILL" && !this.killing);
+        this.exitInfo = `${signal ? `signal ${signal}` : `exit code ${code}`}${oom ? ", out of memory" : ""}`;
+        const died = new KernelDied(`kernel died (${this.exitInfo})${this.stderrTail && !oom ? ": " + lastLine(this.stderrTail) : ""}`);
         for (const p of this.pending.values()) p.reject(died);
         resolve(this.exitInfo);
       });
@@ -222,6 +225,7 @@ export class Kernel {
   }
 
   async kill(): Promise<void> {
+    this.killing = true;
     if (!this.exitInfo) {
       killGroup(this.child);
       await this.exited;
