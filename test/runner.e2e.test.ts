@@ -1,8 +1,8 @@
 // The notebook runner end to end: the real CLI on fixture notebooks, real tslab kernels, real processes.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -20,10 +20,17 @@ interface Run {
 }
 
 const fixture = (name: string) => path.join(FIXTURES, `${name}.ipynb`);
+const temporary: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+after(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** Starts the CLI; `whileRunning` may signal it once the given kernel pid file appears. */
 function runner(args: string[], opts: { out?: string; env?: Record<string, string>; whileRunning?: (child: ReturnType<typeof spawn>, tmp: string) => void } = {}): Promise<Run> {
-  const tmp = mkdtempSync(path.join(tmpdir(), "runner-e2e-"));
+  const tmp = tempDir("runner-e2e-");
   const out = opts.out ?? path.join(tmp, "out");
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"), "--config", CONFIG, "--out", out, ...args], {
     cwd: ROOT,
@@ -149,7 +156,7 @@ for (const signal of ["SIGINT", "SIGKILL"] as const) {
 }
 
 test("cache: unchanged inputs are skipped as cached; a change or --force re-runs", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "runner-cache-"));
+  const dir = tempDir("runner-cache-");
   const copy = path.join(dir, "c-independent.ipynb");
   copyFileSync(fixture("c-independent"), copy);
   const out = path.join(dir, "out");
