@@ -1,0 +1,113 @@
+// Picks the fastest tfjs backend that works on this machine: native TensorFlow (GPU, then CPU), then wasm with
+// the course's training kernels on all cores, then plain JavaScript. TFJS_BACKEND=tensorflow|wasm|cpu overrides.
+import { execFileSync } from "node:child_process";
+import * as os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+import { registerConv2dGrads } from "./kernels/conv2d-grads";
+import { registerCpuFallbacks } from "./kernels/cpu-fallback";
+import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
+import { registerThreadedWasm } from "./wasm-threaded";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+export const backendNames: BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+export interface BackendInfo {
+  backend: BackendName;
+  tfjsVersion: string;
+  threads: number;
+  simd: boolean;
+  gpu?: string;
+  /** One line for people, e.g. "tfjs 4.22.0 on wasm: 2 threads, SIMD". */
+  summary: string;
+}
+
+export interface BackendOptions {
+  backend?: BackendName;
+  /** Threads for wasm; defaults to the number of available cores. */
+  threads?: number;
+  quiet?: boolean;
+}
+
+/** Loads the native binding (GPU build first) and says whether it found a GPU; undefined when neither loads. */
+function loadNative(): { gpu?: string } | undefined {
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      require(pkg);
+    } catch {
+      continue;
+    }
+    const usingGpu = (tf.findBackend("tensorflow") as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+    return usingGpu ? { gpu: gpuName() } : {};
+  }
+  return undefined;
+}
+
+function gpuName(): string {
+  try {
+    return execFileSync("nvidia-smi", ["--query-gpu=name", "--format=csv,noheader"], { encoding: "utf8" }).split("\n")[0].trim();
+  } catch {
+    return "GPU";
+  }
+}
+
+let wasmSetUp = false;
+function setUpWasm(threads: number): void {
+  if (wasmSetUp) return;
+  if (threads > 1) registerThreadedWasm(threads);
+  registerConv2dGrads();
+  registerMaxPoolGrad();
+  registerCpuFallbacks();
+  wasmSetUp = true;
+}
+
+async function tryBackend(name: BackendName, threads: number): Promise<Omit<BackendInfo, "summary" | "tfjsVersion"> | undefined> {
+  if (name === "tensorflow") {
+    const native = loadNative();
+    if (!native || !(await tf.setBackend("tensorflow"))) return undefined;
+    return { backend: name, threads: os.availableParallelism(), simd: true, ...native };
+  }
+  if (name === "wasm") setUpWasm(threads);
+  if (!(await tf.setBackend(name))) return undefined;
+  if (name === "cpu") return { backend: name, threads: 1, simd: false };
+  return { backend: name, threads: getThreadsCount(), simd: (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean };
+}
+
+function summarise(info: Omit<BackendInfo, "summary">): string {
+  const parts = [`${info.threads} thread${info.threads === 1 ? "" : "s"}`, info.simd ? "SIMD" : "no SIMD"];
+  if (info.gpu) parts.unshift(`GPU ${info.gpu}`);
+  return `tfjs ${info.tfjsVersion} on ${info.backend}: ${parts.join(", ")}`;
+}
+
+async function select(opts: BackendOptions): Promise<BackendInfo> {
+  const requested = (process.env.TFJS_BACKEND || opts.backend) as BackendName | undefined;
+  const threads = opts.threads ?? os.availableParallelism();
+  if (requested && !backendNames.includes(requested)) {
+    throw new Error(`Unknown backend "${requested}" (TFJS_BACKEND or initBackend option): use one of ${backendNames.join(", ")}.`);
+  }
+  for (const name of requested ? [requested] : backendNames) {
+    const found = await tryBackend(name, threads);
+    if (found) {
+      const info = { ...found, tfjsVersion: tf.version.tfjs };
+      return { ...info, summary: summarise(info) };
+    }
+  }
+  const usable = [];
+  for (const name of backendNames) if (name === "tensorflow" ? loadNative() : tf.findBackendFactory(name)) usable.push(name);
+  throw new Error(`Backend "${requested}" is not usable here; available: ${usable.join(", ")}.`);
+}
+
+let ready: { key: string; info: Promise<BackendInfo> } | undefined;
+
+/** Initialises the backend once; later calls with the same request return the same info. Prints the summary unless quiet. */
+export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
+  const key = JSON.stringify([process.env.TFJS_BACKEND || opts.backend, opts.threads]);
+  if (ready?.key !== key) ready = { key, info: select(opts) };
+  const pending = ready;
+  const info = await pending.info.catch((e) => {
+    if (ready === pending) ready = undefined;
+    throw e;
+  });
+  if (!opts.quiet) console.log(info.summary);
+  return info;
+}

@@ -1,0 +1,97 @@
+// Conv2D and MaxPool gradients on wasm (our kernels) must equal the cpu backend's on randomised shapes.
+import { test, before } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../src/backend";
+
+/** Deterministic PRNG (mulberry32) so a failing case can be reproduced from its printed description. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+const values = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+
+/** Gradients of Σ f(inputs)·weights (fixed, non-uniform) on one backend, as plain arrays. */
+async function gradsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const xs = inputs.map((t) => tf.tensor(t.dataSync(), t.shape));
+    const g = tf.grads((...a: tf.Tensor[]) => {
+      const y = f(...a);
+      return y.mul(tf.linspace(0.5, 1.5, y.size).reshape(y.shape)).sum();
+    })(xs);
+    return g.map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  let maxDiff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  assert.ok(maxDiff / scale <= 1e-4, `${what}: max |wasm − cpu| = ${maxDiff} on values up to ${scale}`);
+}
+
+before(async () => {
+  delete process.env.TFJS_BACKEND;
+  await initBackend({ backend: "wasm", quiet: true });
+});
+
+test("conv2d input and filter gradients match cpu on 60 random shapes, strides and paddings", async () => {
+  const r = rng(1234);
+  for (let i = 0; i < 60; i++) {
+    const [kh, kw] = [int(r, 1, 4), int(r, 1, 4)];
+    const [sh, sw] = [int(r, 1, 3), int(r, 1, 3)];
+    // Explicit pads rather than a number: tfjs-core computes the output width of a numeric pad from the filter
+    // height, which corrupts memory on wasm for non-square filters (a tfjs bug, also without our kernels).
+    const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [int(r, 0, 2), int(r, 0, 2)], [int(r, 0, 2), int(r, 0, 2)], [0, 0]];
+    const pad = (["valid", "same", explicit] as const)[int(r, 0, 2)];
+    const shape = [int(r, 1, 5), int(r, kh, 12), int(r, kw, 12), int(r, 1, 5)];
+    const filterShape = [kh, kw, shape[3], int(r, 1, 6)];
+    const what = `x ${shape} filter ${filterShape} strides ${[sh, sw]} pad ${JSON.stringify(pad)}`;
+    const x = tf.tensor(values(r, shape.reduce((a, b) => a * b)), shape);
+    const w = tf.tensor(values(r, filterShape.reduce((a, b) => a * b)), filterShape);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [sh, sw], pad);
+    const [onCpu, onWasm] = [await gradsOn("cpu", f, [x, w]), await gradsOn("wasm", f, [x, w])];
+    assertClose(onWasm[0], onCpu[0], `dx, ${what}`);
+    assertClose(onWasm[1], onCpu[1], `dW, ${what}`);
+    tf.dispose([x, w]);
+  }
+});
+
+test("conv2d gradients match cpu for the reference CNN's shapes (batch 32)", async () => {
+  const r = rng(7);
+  for (const [shape, filterShape] of [[[32, 28, 28, 1], [3, 3, 1, 32]], [[32, 13, 13, 32], [3, 3, 32, 64]]]) {
+    const x = tf.tensor(values(r, shape.reduce((a, b) => a * b)), shape);
+    const w = tf.tensor(values(r, filterShape.reduce((a, b) => a * b)), filterShape);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid");
+    const [onCpu, onWasm] = [await gradsOn("cpu", f, [x, w]), await gradsOn("wasm", f, [x, w])];
+    assertClose(onWasm[0], onCpu[0], `dx, x ${shape}`);
+    assertClose(onWasm[1], onCpu[1], `dW, x ${shape}`);
+    tf.dispose([x, w]);
+  }
+});
+
+test("maxPool gradient matches cpu, including ties from ReLU zeros and overlapping windows", async () => {
+  const r = rng(99);
+  for (let i = 0; i < 40; i++) {
+    const [fh, fw] = [int(r, 1, 3), int(r, 1, 3)];
+    const strides: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+    const pad = (["valid", "same"] as const)[int(r, 0, 1)];
+    const shape = [int(r, 1, 4), int(r, fh, 11), int(r, fw, 11), int(r, 1, 4)];
+    const x = tf.tensor(values(r, shape.reduce((a, b) => a * b)), shape);
+    // ReLU first: whole windows of zeros are the tie case where "first maximum" matters.
+    const f = (a: tf.Tensor) => tf.maxPool(tf.relu(a) as tf.Tensor4D, [fh, fw], strides, pad);
+    const [onCpu, onWasm] = [await gradsOn("cpu", f, [x]), await gradsOn("wasm", f, [x])];
+    assertClose(onWasm[0], onCpu[0], `x ${shape} pool ${[fh, fw]} strides ${strides} pad ${pad}`);
+    x.dispose();
+  }
+});
