@@ -52,6 +52,9 @@ export function registerThreadedWasm(threads: number, priority = 2): void {
       disposeData: cwrap("dispose_data", null, ["number"]),
       dispose: cwrap("dispose", null, []),
     };
-    return new BackendWasm(module);
+    const backend = new BackendWasm(module); // starts XNNPACK's pool of threads-1 pthreads
+    // Pool threads only work while the main thread waits for them synchronously, so they need not keep Node alive.
+    for (const worker of (module as unknown as { PThread: { runningWorkers: { unref(): void }[] } }).PThread.runningWorkers) worker.unref();
+    return backend;
   }, priority);
 }
