@@ -190,7 +190,7 @@ test("metric out of range or missing fails with a table", async () => {
 });
 
 test("thousands of kernel messages in one tick arrive intact (zeromq send fix preloaded into tslab)", async () => {
-  const run = await runner([fixture("chatty"), "--profile", "tight"]);
+  const run = await runner([fixture("chatty"), "--profile", "quick"]);
   assert.equal(run.code, 0, run.stderr);
   const nb = executed(run, "chatty");
   assert.equal(outputText(nb.cells[0]), "message 2999\n");

@@ -48,7 +48,7 @@ export class Kernel {
   private readonly session = randomUUID();
   private readonly shell = new Dealer({ linger: 0 });
   private readonly control = new Dealer({ linger: 0 });
-  private readonly iopub = new Subscriber({ linger: 0 });
+  private readonly iopub = new Subscriber({ linger: 0, receiveHighWaterMark: 0 }); // 0: never drop outputs
   private readonly pending = new Map<string, Pending>();
   private stderrTail = "";
   private iopubSeen = false;
