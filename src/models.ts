@@ -66,13 +66,13 @@ export function buildLeNet5({ seed, numClasses = 10 }: ModelOptions = {}): tf.Se
   return tf.sequential({
     name: "lenet5",
     layers: [
-      tf.layers.zeroPadding2d({ inputShape: [28, 28, 1], padding: 2 }), // 32×32×1
+      tf.layers.zeroPadding2d({ inputShape: [28, 28, 1], padding: 2, name: "pad_to_32x32" }), // 32×32×1
       tf.layers.conv2d({ filters: 6, kernelSize: 5, activation: "relu", ...init(), name: "C1" }), // 28×28×6
       tf.layers.averagePooling2d({ poolSize: 2, name: "S2" }), // 14×14×6
       tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu", ...init(), name: "C3" }), // 10×10×16
       tf.layers.averagePooling2d({ poolSize: 2, name: "S4" }), // 5×5×16
       tf.layers.conv2d({ filters: 120, kernelSize: 5, activation: "relu", ...init(), name: "C5" }), // 1×1×120
-      tf.layers.flatten(), // 120
+      tf.layers.flatten({ name: "flatten" }), // 120
       tf.layers.dense({ units: 84, activation: "relu", ...init(), name: "F6" }),
       tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
