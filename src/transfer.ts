@@ -13,10 +13,11 @@ function sameLayer(layer: Layer): Layer {
 }
 
 /**
- * Rebuild a functional or sequential model layer by layer into an independent copy with the same weights.
- * `swap(layer)` may return a replacement layer (its weights are then its own business); otherwise the layer is copied.
+ * Rebuild a functional or sequential model layer by layer into an independent copy with the same weights
+ * (or, with `freshWeights`, newly initialised ones). `swap(layer)` may return a replacement layer (its weights
+ * are then its own business); otherwise the layer is copied.
  */
-export function rebuildModel(model: tf.LayersModel, swap: (layer: Layer) => Layer | undefined = () => undefined): tf.LayersModel {
+export function rebuildModel(model: tf.LayersModel, swap: (layer: Layer) => Layer | undefined = () => undefined, freshWeights = false): tf.LayersModel {
   const mapped = new Map<number, tf.SymbolicTensor>(); // old symbolic tensor id → new one
   const inputs = model.inputs.map((t) => {
     const fresh = tf.input({ batchShape: t.shape, dtype: t.dtype, name: t.sourceLayer.name });
@@ -40,7 +41,7 @@ export function rebuildModel(model: tf.LayersModel, swap: (layer: Layer) => Laye
       }
       node.outputTensors.forEach((t, i) => mapped.set(t.id, applied.get(key)![i]));
     }
-    if (!replacement) copy.setWeights(layer.getWeights());
+    if (!replacement && !freshWeights) copy.setWeights(layer.getWeights());
   }
   const outputs = model.outputs.map((t) => mapped.get(t.id)!);
   return tf.model({ inputs, outputs, name: model.name });
@@ -49,6 +50,11 @@ export function rebuildModel(model: tf.LayersModel, swap: (layer: Layer) => Laye
 /** An independent copy of a model: same architecture, same weights, same trainable flags. */
 export function cloneModel(model: tf.LayersModel): tf.LayersModel {
   return rebuildModel(model);
+}
+
+/** The same architecture with newly initialised weights: the "from scratch" baseline for a pretrained model. */
+export function freshCopy(model: tf.LayersModel): tf.LayersModel {
+  return rebuildModel(model, undefined, true);
 }
 
 /** Which layers: a list of names, or a test on the layer and its position in model.layers. */

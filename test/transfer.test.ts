@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { cloneModel, fitWithLayerRates, parameterCounts, replaceHead, setTrainable } from "../src/transfer";
+import { cloneModel, fitWithLayerRates, freshCopy, parameterCounts, replaceHead, setTrainable } from "../src/transfer";
 
 /** input(4) → dense "base"(6, relu) → dense "middle"(5, relu) → dense "out"(3, softmax) */
 function smallNet(): tf.LayersModel {
@@ -26,6 +26,14 @@ test("cloneModel predicts the same and trains independently", async () => {
   await copy.fit(xs, ys, { epochs: 3, verbose: 0 });
   assert.deepEqual(values(original, "base"), before);
   assert.ok(maxDiff(values(copy, "base"), before) > 1e-4);
+});
+
+test("freshCopy has the same architecture with new weights", () => {
+  const trained = smallNet();
+  trained.getLayer("base").setWeights([tf.fill([4, 6], 0.5), tf.fill([6], 0.1)]);
+  const fresh = freshCopy(trained);
+  assert.deepEqual(["base", "middle", "out"].map((n) => fresh.getLayer(n).getWeights().map((w) => w.shape)), ["base", "middle", "out"].map((n) => trained.getLayer(n).getWeights().map((w) => w.shape)));
+  assert.ok(maxDiff(values(fresh, "base"), values(trained, "base")) > 0.01, "weights were not copied");
 });
 
 test("frozen layers keep their weights through training; the others change", async () => {
