@@ -82,10 +82,11 @@ export function parameterCounts(model: tf.LayersModel): { trainable: number; tot
  * A copy of `model` whose last layer is replaced by a fresh softmax Dense layer with `classes` outputs, named "head".
  * The new head sees exactly what the old head saw (the penultimate features). `model` itself is left untouched.
  */
-export function replaceHead(model: tf.LayersModel, classes: number): tf.LayersModel {
+export function replaceHead(model: tf.LayersModel, classes: number, seed?: number): tf.LayersModel {
   const copy = cloneModel(model);
   const features = copy.layers[copy.layers.length - 1].input as tf.SymbolicTensor; // (B, F)
-  const head = tf.layers.dense({ units: classes, activation: "softmax", name: "head" }).apply(features) as tf.SymbolicTensor;
+  const kernelInitializer = tf.initializers.glorotUniform({ seed });
+  const head = tf.layers.dense({ units: classes, activation: "softmax", name: "head", kernelInitializer }).apply(features) as tf.SymbolicTensor;
   return tf.model({ inputs: copy.inputs, outputs: head, name: model.name });
 }
 
