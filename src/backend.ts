@@ -7,6 +7,7 @@ import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerConv2dGrads } from "./kernels/conv2d-grads";
 import { registerCpuFallbacks } from "./kernels/cpu-fallback";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
+import { registerSumLeadingAxes } from "./kernels/sum-leading-axes";
 import { registerThreadedWasm } from "./wasm-threaded";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -57,6 +58,7 @@ function setUpWasm(threads: number): void {
   if (threads > 1) registerThreadedWasm(threads);
   registerConv2dGrads();
   registerMaxPoolGrad();
+  registerSumLeadingAxes();
   registerCpuFallbacks();
   wasmSetUp = true;
 }
