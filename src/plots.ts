@@ -6,8 +6,10 @@
 // - "text/html": a <div> plus a small <script> calling Plotly.newPlot. nbconvert HTML and JupyterLab
 //   without the extension render this. The first figure of a kernel session also inlines
 //   plotly.js (the 4.8 MB minified build, read from node_modules: no CDN, works offline), later
-//   figures reuse window.Plotly, as plotly.py's offline notebook renderer does. A live figure that
-//   carried the library keeps carrying it in its updates, since an update replaces the whole output.
+//   figures reuse window.Plotly, as plotly.py's offline notebook renderer does. An update replaces the
+//   whole output, so a live figure that carried the library sends it again in its final frame (the
+//   one a saved notebook keeps), but not in the frames in between, which the open page draws with
+//   the window.Plotly it already has.
 // A PNG snapshot would need a headless browser per figure; the JSON + HTML pair needs none.
 
 import * as fs from "node:fs";
@@ -120,21 +122,28 @@ export function figureBundle(fig: Figure, inlinePlotly = false): MimeBundle {
   return { [PLOTLY_MIME]: fig, "text/html": html, "text/plain": `<plot: ${title}>` };
 }
 
-// Sends a figure to output `out`; plotly.js goes with the first output of the session and its updates.
-function send(fig: Figure, out: LiveDisplay): void {
-  const inline = libraryCarrier === null || libraryCarrier === out.id;
-  if (out.show(figureBundle(fig, inline)) && inline) libraryCarrier = out.id;
+// Sends a figure to output `out`. plotly.js goes with the first output of the session; a live figure
+// that carried it sends it again only in its final state (`finish`), not in every intermediate frame.
+function send(fig: Figure, out: LiveDisplay, final: boolean): void {
+  const first = libraryCarrier === null;
+  const inline = first || (final && libraryCarrier === out.id);
+  if (out.show(figureBundle(fig, inline)) && first) libraryCarrier = out.id;
 }
 
 /** Shows a figure in the notebook (nothing outside a kernel). */
 export function showFigure(fig: Figure): void {
-  send(fig, new LiveDisplay());
+  send(fig, new LiveDisplay(), true);
 }
 
 /** A figure redrawn in place, e.g. training curves that grow every epoch. */
 export class LiveFigure {
   private readonly out = new LiveDisplay();
+  /** An intermediate frame. */
   show(fig: Figure): void {
-    send(fig, this.out);
+    send(fig, this.out, false);
+  }
+  /** The final frame: the one a saved notebook keeps. */
+  finish(fig: Figure): void {
+    send(fig, this.out, true);
   }
 }

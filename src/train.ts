@@ -192,6 +192,7 @@ export async function trainWithProgress(model: tf.LayersModel, x: tf.Tensor, y: 
     (validation ? `  best val_loss ${Math.min(...history.valLoss).toFixed(4)}, val_acc ${history.valAcc[history.bestEpoch - 1].toFixed(4)} at epoch ${history.bestEpoch}` : `  final loss ${history.loss[last].toFixed(4)}`) +
     (history.stoppedEarly ? `  (stopped early; weights restored from epoch ${history.bestEpoch})` : "");
   show(summary, 1);
+  curves?.finish(historyFigure(history, `${title}: training curves`));
   if (mode === "console") console.log(`${title}  ${summary}`);
   return history;
 }

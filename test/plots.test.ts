@@ -48,13 +48,15 @@ test("a bundle carries the figure as an object plus HTML that draws it", () => {
   assert.ok(hasLibrary(figureBundle(fig, true)["text/html"] as string));
 });
 
-test("plotly.js is inlined once per session, and kept by the live figure that carried it", () => {
+test("plotly.js is inlined once per session, and in the final frame of the live figure that carried it", () => {
   const sent = capture();
   const live = new LiveFigure();
   live.show(lineChart([{ name: "a", y: [1] }]));
   showFigure(lineChart([{ name: "b", y: [2] }]));
   live.show(lineChart([{ name: "a", y: [1, 2] }]));
+  live.finish(lineChart([{ name: "a", y: [1, 2, 3] }]));
+  new LiveFigure().finish(lineChart([{ name: "c", y: [3] }]));
   const html = sent.map((m) => m.data["text/html"] as string);
-  assert.deepEqual(html.map(hasLibrary), [true, false, true]);
-  assert.equal(sent[0].transient.display_id, sent[2].transient.display_id);
+  assert.deepEqual(html.map(hasLibrary), [true, false, false, true, false]);
+  assert.equal(sent[0].transient.display_id, sent[3].transient.display_id);
 });
