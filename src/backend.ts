@@ -38,7 +38,7 @@ function loadNative(): { gpu?: string } | undefined {
     } catch {
       continue;
     }
-    const usingGpu = (tf.findBackend("tensorflow") as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+    const usingGpu = (tf.findBackend("tensorflow") as unknown as { isUsingGpuDevice?: boolean } | null)?.isUsingGpuDevice;
     return usingGpu ? { gpu: gpuName() } : {};
   }
   return undefined;

@@ -20,24 +20,25 @@ function maxPoolGrad(dy: tf.TensorInfo, input: tf.TensorInfo, attrs: PoolAttrs, 
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const dx = backend.typedArrayFromHeap(dxInfo) as Float32Array;
   dx.fill(0);
+  const window = new Int32Array(info.filterHeight * info.filterWidth); // heap offsets of one window's pixels
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const h0 = oh * info.strideHeight - info.padInfo.top;
-      const h1 = Math.min(h0 + info.filterHeight, H);
       for (let ow = 0; ow < OW; ow++) {
         const w0 = ow * info.strideWidth - info.padInfo.left;
-        const w1 = Math.min(w0 + info.filterWidth, W);
+        let n = 0;
+        for (let h = Math.max(h0, 0); h < Math.min(h0 + info.filterHeight, H); h++) {
+          for (let w = Math.max(w0, 0); w < Math.min(w0 + info.filterWidth, W); w++) window[n++] = ((b * H + h) * W + w) * C;
+        }
         const gBase = ((b * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
           let best = -Infinity;
           let at = -1;
-          for (let h = Math.max(h0, 0); h < h1; h++) {
-            for (let w = Math.max(w0, 0); w < w1; w++) {
-              const i = ((b * H + h) * W + w) * C + c;
-              if (x[i] > best) {
-                best = x[i];
-                at = i;
-              }
+          for (let k = 0; k < n; k++) {
+            const i = window[k] + c;
+            if (x[i] > best) {
+              best = x[i];
+              at = i;
             }
           }
           if (at >= 0) dx[at] += g[gBase + c];
