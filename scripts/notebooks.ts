@@ -1,7 +1,7 @@
 // npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]
 // Executes notebooks headlessly on the project's tslab kernel, checks their reported metrics, writes the
 // executed notebooks and report.json to build/notebooks/, and skips notebooks whose inputs are unchanged.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "./runner/build";
@@ -60,6 +60,18 @@ function checkResult(result: NotebookResult, profile: Profile, profileName: stri
   result.error = `${result.path}: metrics out of range (profile "${profileName}", dataset "${result.metrics.dataset ?? "*"}"):\n${formatChecks(checks)}`;
 }
 
+/**
+ * Writes report.json. Entries of notebooks not run this time stay while their executed copy is still in
+ * the folder, so the report always describes the whole folder; each entry names its profile.
+ */
+function writeReport(file: string, profile: string, results: NotebookResult[], outDir: string): void {
+  const ran = new Set(results.map((r) => path.basename(r.path)));
+  const previous: NotebookResult[] = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).notebooks ?? [] : [];
+  const kept = previous.filter((r) => !ran.has(path.basename(r.path)) && existsSync(path.join(outDir, path.basename(r.path))));
+  const notebooks = [...kept, ...results.map((r) => ({ ...r, profile }))].sort((a, b) => path.basename(a.path).localeCompare(path.basename(b.path)));
+  writeAtomic(file, JSON.stringify({ profile, notebooks }, null, 2) + "\n");
+}
+
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -114,7 +126,7 @@ async function main(): Promise<void> {
   const tasks: Task[] = files.map((file) => ({ name: nameOf(file), file, needs: needsOf(file) }));
   const finish = (task: Task, result: NotebookResult) => {
     results.set(task.name, result);
-    const metrics = Object.entries(result.metrics).map(([k, v]) => `${k}=${v}`).join(" ");
+    const metrics = Object.entries(result.metrics).map(([k, v]) => `${k}=${typeof v === "number" ? Number(v.toPrecision(4)) : v}`).join(" ");
     progress.finish(task.name, result.status, result.seconds, [metrics && `  ${metrics}`, result.error].filter(Boolean).join("\n"));
   };
 
@@ -150,7 +162,7 @@ async function main(): Promise<void> {
   );
 
   const notebooks = tasks.map((t) => results.get(t.name)!);
-  writeAtomic(path.join(outDir, "report.json"), JSON.stringify({ profile: chosen.name, notebooks }, null, 2) + "\n");
+  writeReport(path.join(outDir, "report.json"), chosen.name, notebooks, outDir);
   const failed = notebooks.filter((r) => r.status === "error" || r.status === "timeout");
   process.stderr.write(`${notebooks.length - failed.length} passed, ${failed.length} failed · report: ${path.relative(process.cwd(), path.join(outDir, "report.json"))}\n`);
   if (failed.length) process.exitCode = 1;

@@ -171,6 +171,12 @@ test("cache: unchanged inputs are skipped as cached; a change or --force re-runs
   writeFileSync(copy, JSON.stringify(nb));
   assert.equal(await status(), "ok", "source change re-runs");
   assert.equal(await status("--force"), "ok");
+  const more = await runner([fixture("ok"), "--profile", "defaults"], { out });
+  assert.deepEqual(
+    more.report.notebooks.map((n) => [path.basename(n.path), n.status, (n as { profile?: string }).profile]),
+    [["c-independent.ipynb", "ok", "quick"], ["ok.ipynb", "ok", "defaults"]],
+    "report.json keeps the entries of notebooks still in the folder",
+  );
 });
 
 test("--jobs 2 runs a notebook only after the one whose artefact it needs", async () => {

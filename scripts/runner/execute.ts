@@ -19,6 +19,7 @@ export interface CellResult {
 
 export interface NotebookResult {
   path: string;
+  profile?: string;
   status: Status;
   seconds: number;
   kernel_start_seconds?: number;
