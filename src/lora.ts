@@ -1,4 +1,4 @@
-// LoRA: adapt a frozen Dense projection with a trainable low-rank update, y = x·W + b + (α/r)·x·A·B.
+// LoRA: adapt a frozen Dense layer with a trainable low-rank update, y = f(x·W + b + (α/r)·x·A·B).
 import * as tf from "@tensorflow/tfjs";
 import { rebuildModel } from "./transfer";
 
@@ -7,12 +7,13 @@ export interface LoRAArgs {
   alpha?: number; // update scale α/r; defaults to α = rank, i.e. scale 1
   kernel: tf.Tensor2D; // frozen W (in, units)
   bias?: tf.Tensor1D; // frozen b (units)
+  activation?: string; // f, as a tf.layers activation name; default linear
   seed?: number;
   name?: string;
 }
 
 /**
- * A Dense layer (no activation) whose W and b are frozen, plus A (in, r) drawn at random and B (r, units) set to 0.
+ * A Dense layer whose W and b are frozen, plus A (in, r) drawn at random and B (r, units) set to 0.
  * Because B = 0 the layer starts out computing exactly what the frozen layer did; training moves only A and B,
  * r·(in + units) numbers instead of in·units.
  */
@@ -21,6 +22,8 @@ export class LoRADense extends tf.layers.Layer {
   readonly rank: number;
   readonly alpha: number;
   readonly units: number;
+  readonly activation: string;
+  private readonly activate: tf.layers.Layer;
   private readonly init: { kernel: tf.Tensor2D; bias: tf.Tensor1D; seed?: number };
   private kernel!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
@@ -32,15 +35,16 @@ export class LoRADense extends tf.layers.Layer {
     this.rank = args.rank;
     this.alpha = args.alpha ?? args.rank;
     this.units = args.kernel.shape[1];
+    this.activation = args.activation ?? "linear";
+    this.activate = tf.layers.activation({ activation: this.activation as "linear" });
     this.init = { kernel: args.kernel.clone(), bias: args.bias?.clone() ?? tf.zeros([this.units]), seed: args.seed };
   }
 
-  /** Wrap a trained linear Dense layer, copying its weights. */
+  /** Wrap a trained Dense layer, copying its weights and activation. */
   static fromDense(dense: tf.layers.Layer, rank: number, alpha?: number, seed?: number): LoRADense {
-    const activation = dense.getConfig().activation;
-    if (activation !== "linear") throw new Error(`LoRA wraps linear projections; layer "${dense.name}" has activation ${activation}`);
+    if (dense.getClassName() !== "Dense") throw new Error(`LoRA wraps Dense layers; "${dense.name}" is a ${dense.getClassName()}`);
     const [kernel, bias] = dense.getWeights() as [tf.Tensor2D, tf.Tensor1D?];
-    return new LoRADense({ rank, alpha, kernel, bias, seed, name: dense.name });
+    return new LoRADense({ rank, alpha, kernel, bias, seed, activation: dense.getConfig().activation as string, name: dense.name });
   }
 
   get scale(): number {
@@ -70,7 +74,7 @@ export class LoRADense extends tf.layers.Layer {
       const flat = x.reshape([-1, x.shape[x.rank - 1]]); // (tokens, in)
       const frozen = tf.matMul(flat, this.kernel.read()).add(this.bias.read());
       const update = tf.matMul(tf.matMul(flat, this.loraA.read()), this.loraB.read()).mul(this.scale); // (tokens, r) · (r, units)
-      return frozen.add(update).reshape([...x.shape.slice(0, -1), this.units]);
+      return this.activate.apply(frozen.add(update).reshape([...x.shape.slice(0, -1), this.units])) as tf.Tensor;
     });
   }
 
@@ -83,7 +87,7 @@ export class LoRADense extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rank: this.rank, alpha: this.alpha, units: this.units };
+    return { ...super.getConfig(), rank: this.rank, alpha: this.alpha, units: this.units, activation: this.activation };
   }
 }
 
@@ -112,6 +116,6 @@ export function mergeLoRA(model: tf.LayersModel): tf.LayersModel {
   return rebuildModel(model, (layer) => {
     if (!(layer instanceof LoRADense)) return undefined;
     const { kernel, bias } = layer.merged();
-    return tf.layers.dense({ units: layer.units, name: layer.name, weights: [kernel, bias] });
+    return tf.layers.dense({ units: layer.units, activation: layer.activation as "linear", name: layer.name, weights: [kernel, bias] });
   });
 }

@@ -52,6 +52,20 @@ test("merging gives one Dense weight W + (α/r)·A·B with the same output", () 
   assert.ok(maxDiff(data(tf.matMul(x, kernel).add(b)), data(lora.apply(x) as tf.Tensor)) < 1e-4);
 });
 
+test("an activation is kept: wrapping a gelu layer starts equal and merges back", () => {
+  const dense = tf.layers.dense({ units: 3, activation: "gelu" });
+  const x = tf.randomNormal([5, 4], 0, 1, "float32", 12);
+  const expected = data(dense.apply(x) as tf.Tensor);
+  const lora = LoRADense.fromDense(dense, 2, 2, 1);
+  assert.deepEqual(data(lora.apply(x) as tf.Tensor), expected);
+  const [A, , W, b] = lora.getWeights();
+  lora.setWeights([A, tf.randomNormal([2, 3], 0, 1, "float32", 13), W, b]);
+  const { kernel, bias } = lora.merged();
+  const byHand = tf.layers.dense({ units: 3, activation: "gelu", weights: [kernel, bias] }).apply(x) as tf.Tensor;
+  assert.ok(maxDiff(data(byHand), data(lora.apply(x) as tf.Tensor)) < 1e-5);
+  assert.ok(maxDiff(data(byHand), expected) > 1e-3);
+});
+
 test("addLoRA on a ViT: same outputs at start, small trainable fraction, merge back to plain Dense", () => {
   const vit = buildViT({ imageSize: 8, channels: 1, patchSize: 4, dim: 16, depth: 2, heads: 2, mlpDim: 32, classes: 4 });
   const x = tf.randomUniform([3, 8, 8, 1], 0, 1, "float32", 8);
