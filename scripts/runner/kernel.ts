@@ -66,7 +66,7 @@ export class Kernel {
     this.exited = new Promise((resolve) => {
       child.on("exit", (code, signal) => {
         live.delete(child);
-        // V8 says so on stderr; the kernel's OOM killer sends a SIGKILL we did not send.
+        // V8 says so on stderr; the Linux OOM killer sends a SIGKILL that we did not send.
         const oom = /heap out of memory|Allocation failed/.test(this.stderrTail) || (signal === "SIGKILL" && !this.killing);
         this.exitInfo = `${signal ? `signal ${signal}` : `exit code ${code}`}${oom ? ", out of memory" : ""}`;
         const died = new KernelDied(`kernel died (${this.exitInfo})${this.stderrTail && !oom ? ": " + lastLine(this.stderrTail) : ""}`);
@@ -143,9 +143,11 @@ export class Kernel {
         }
       }
     };
-    // Both loops end when the sockets close; a decoding error is a protocol bug worth surfacing.
+    // Both loops end when the sockets close; a message that fails to decode fails the waiting requests.
     await Promise.all([readIopub(), readShell()]).catch((error) => {
-      if (!this.exitInfo) console.error(`runner: kernel protocol error: ${(error as Error).message}`);
+      if (this.exitInfo) return;
+      const broken = new Error(`kernel protocol error: ${(error as Error).message}`);
+      for (const p of this.pending.values()) p.reject(broken);
     });
   }
 
@@ -172,7 +174,7 @@ export class Kernel {
     }).finally(() => settle());
     if (this.exitInfo) fail(new KernelDied(`kernel died (${this.exitInfo})`));
     else this.send(this.shell, encode(this.key, msg));
-    return { id: msg.header.msg_id, done, fail };
+    return { done, fail };
   }
 
   private async waitForReady(startupMs: number): Promise<void> {
