@@ -208,3 +208,15 @@ test("a kernel that runs out of memory is reported as such", async () => {
   assert.equal(run.code, 1);
   assert.match(run.report.notebooks[0].error!, /out-of-memory\.ipynb, cell 1:[\s\S]*kernel died \(.*out of memory\)/);
 });
+
+test("sources are never modified, unless --inplace", async () => {
+  const dir = tempDir("runner-inplace-");
+  const copy = path.join(dir, "c-independent.ipynb");
+  copyFileSync(fixture("c-independent"), copy);
+  const before = readFileSync(copy, "utf8");
+  await runner([copy, "--profile", "quick"]);
+  assert.equal(readFileSync(copy, "utf8"), before);
+  const run = await runner([copy, "--profile", "quick", "--inplace"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(outputText(JSON.parse(readFileSync(copy, "utf8")).cells[0]), "independent\n");
+});
