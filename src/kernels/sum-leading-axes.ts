@@ -20,7 +20,7 @@ export function registerSumLeadingAxes(): void {
       const x = args.inputs.x as tf.Tensor;
       const { axis, keepDims } = args.attrs as unknown as SumAttrs;
       const k = leadingAxesCount(x.shape, axis);
-      if (x.dtype !== "float32" || k === undefined || k === 0) return builtIn.kernelFunc(args);
+      if (x.dtype !== "float32" || x.size === 0 || k === undefined || k === 0) return builtIn.kernelFunc(args);
       return tf.tidy(() => {
         const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
         const sum = tf.matMul(tf.ones([1, rows]), x.reshape([rows, x.size / rows])); // (1, rest)
