@@ -90,6 +90,7 @@ export function heatmap(z: number[][], rowLabels: string[], colLabels: string[],
       x: colLabels,
       y: rowLabels,
       colorscale: "Blues",
+      reversescale: true, // plotly's "Blues" runs dark → light; zero should be white
       text: z.map((row) => row.map(String)),
       texttemplate: "%{text}",
       hovertemplate: "row %{y}, column %{x}: %{z}<extra></extra>",

@@ -63,24 +63,28 @@ const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60))
 /** Loss (left) and accuracy (right) per epoch, training and validation, as one two-panel figure. */
 export function historyFigure(h: History, title = "Training curves"): Figure {
   const epochs = h.loss.map((_, i) => i + 1);
-  const trace = (name: string, y: number[], panel: 1 | 2, dash: boolean, color: string) => ({
+  // One legend entry per data split; both panels share it (legendgroup).
+  const trace = (split: "train" | "validation", y: number[], panel: 1 | 2) => ({
     type: "scatter",
     mode: "lines+markers",
-    name,
+    name: split,
+    legendgroup: split,
+    showlegend: panel === 1,
     x: epochs.slice(0, y.length),
     y,
     xaxis: panel === 1 ? "x" : "x2",
     yaxis: panel === 1 ? "y" : "y2",
-    line: { dash: dash ? "dash" : "solid", color },
+    line: split === "train" ? { color: "#1f77b4" } : { color: "#ff7f0e", dash: "dash" },
   });
-  const data = [trace("train loss", h.loss, 1, false, "#1f77b4"), trace("val loss", h.valLoss, 1, true, "#ff7f0e"), trace("train acc", h.acc, 2, false, "#1f77b4"), trace("val acc", h.valAcc, 2, true, "#ff7f0e")];
+  const data = [trace("train", h.loss, 1), trace("validation", h.valLoss, 1), trace("train", h.acc, 2), trace("validation", h.valAcc, 2)];
+  const dtick = Math.max(1, Math.ceil(epochs.length / 10)); // whole epochs only
   const layout = {
     title: { text: title },
     height: 340,
     margin: { l: 60, r: 20, t: 50, b: 50 },
-    xaxis: { domain: [0, 0.45], title: { text: "epoch" } },
+    xaxis: { domain: [0, 0.45], title: { text: "epoch" }, dtick },
     yaxis: { title: { text: "loss" } },
-    xaxis2: { domain: [0.55, 1], title: { text: "epoch" }, anchor: "y2" },
+    xaxis2: { domain: [0.55, 1], title: { text: "epoch" }, anchor: "y2", dtick },
     yaxis2: { title: { text: "accuracy" }, anchor: "x2" },
     legend: { orientation: "h", y: -0.25 },
   };
@@ -114,7 +118,7 @@ export async function trainWithProgress(model: tf.LayersModel, x: tf.Tensor, y: 
 
   const show = (text: string, fraction: number) =>
     progress?.show({
-      "text/html": `<div style="font-family:monospace;white-space:pre"><b>${title}</b>  <progress value="${fraction.toFixed(3)}" max="1" style="vertical-align:middle"></progress>  ${text}</div>`,
+      "text/html": `<div style="font-family:monospace;white-space:pre-wrap"><b>${title}</b>  <progress value="${fraction.toFixed(3)}" max="1" style="vertical-align:middle"></progress>  ${text}</div>`,
       "text/plain": `${title}  ${text}`,
     });
 
@@ -188,9 +192,9 @@ export async function trainWithProgress(model: tf.LayersModel, x: tf.Tensor, y: 
   const done = history.loss.length;
   const last = done - 1;
   const summary =
-    `done: ${done} epochs in ${trainSeconds.toFixed(1)} s (${Math.round(samplesSeen / trainSeconds)} samples/s)` +
-    (validation ? `  best val_loss ${Math.min(...history.valLoss).toFixed(4)}, val_acc ${history.valAcc[history.bestEpoch - 1].toFixed(4)} at epoch ${history.bestEpoch}` : `  final loss ${history.loss[last].toFixed(4)}`) +
-    (history.stoppedEarly ? `  (stopped early; weights restored from epoch ${history.bestEpoch})` : "");
+    `done: ${done} epochs in ${trainSeconds.toFixed(1)} s, ${Math.round(samplesSeen / trainSeconds)} samples/s` +
+    (validation ? ` · weights from epoch ${history.bestEpoch}: val_loss ${history.valLoss[history.bestEpoch - 1].toFixed(4)}, val_acc ${history.valAcc[history.bestEpoch - 1].toFixed(4)}` : ` · final loss ${history.loss[last].toFixed(4)}`) +
+    (history.stoppedEarly ? ` · stopped early (no better val_loss for ${options.earlyStopping?.patience} epochs)` : "");
   show(summary, 1);
   curves?.finish(historyFigure(history, `${title}: training curves`));
   if (mode === "console") console.log(`${title}  ${summary}`);
