@@ -64,8 +64,8 @@ export class PatchEmbedding extends tf.layers.Layer {
         .reshape([-1, rows, p, cols, p * x.shape[3]!]) // split H into (rows, p) and W into (cols, p·C)
         .transpose([0, 1, 3, 2, 4]) // (B, rows, cols, p, p·C)
         .reshape([-1, patchLength]); // (B·N, p·p·C), patches in reading order
-      const tokens = tf.matMul(patches, this.kernel.read()).add(this.bias.read());
-      return tokens.reshape([-1, rows * cols, this.dim]).add(this.position.read());
+      const tokens = tf.matMul(patches, this.kernel.read()).reshape([-1, rows * cols, this.dim]); // (B, N, dim)
+      return tokens.add(this.bias.read()).add(this.position.read());
     });
   }
 
