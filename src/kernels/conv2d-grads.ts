@@ -1,6 +1,7 @@
 // Conv2D gradients for the wasm backend, both expressed as forward convolutions so they run on XNNPACK's fast conv.
 // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter and a slow direct-loop Conv2DBackpropInput.
 import * as tf from "@tensorflow/tfjs";
+import { matMulByCopy } from "./matmul-by-copy";
 
 type Conv2DGradAttrs = {
   strides: [number, number] | number;
@@ -55,7 +56,7 @@ function filterGradByPatches(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_u
       rows.push(xc.stridedSlice([0, 0, kh, kw], end, [1, 1, sh, sw]).reshape([C, B * OH * OW]));
     }
   }
-  const dW = tf.matMul(tf.concat(rows, 0), dy.reshape([B * OH * OW, info.outChannels]));
+  const dW = matMulByCopy(tf.concat(rows, 0) as tf.Tensor2D, dy.reshape([B * OH * OW, info.outChannels]));
   return dW.reshape([KH, KW, C, info.outChannels]);
 }
 

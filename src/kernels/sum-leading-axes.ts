@@ -2,6 +2,7 @@
 // ((B, H, W, C) → (C)): one matMul by a row of ones, on XNNPACK's threaded GEMM, instead of wasm's
 // transpose-then-reduce, which is about ten times slower. Other sums go to the built-in kernel.
 import * as tf from "@tensorflow/tfjs";
+import { matMulByCopy } from "./matmul-by-copy";
 
 type SumAttrs = { axis: number | number[]; keepDims: boolean };
 
@@ -23,7 +24,7 @@ export function registerSumLeadingAxes(): void {
       if (x.dtype !== "float32" || x.size === 0 || k === undefined || k === 0) return builtIn.kernelFunc(args);
       return tf.tidy(() => {
         const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
-        const sum = tf.matMul(tf.ones([1, rows]), x.reshape([rows, x.size / rows])); // (1, rest)
+        const sum = matMulByCopy(tf.ones([1, rows]), x.reshape([rows, x.size / rows])); // (1, rest)
         return sum.reshape(keepDims ? [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)] : x.shape.slice(k));
       });
     },
