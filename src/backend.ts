@@ -1,5 +1,6 @@
 // Picks the fastest tfjs backend that works on this machine: native TensorFlow (GPU, then CPU), then wasm with
-// the course's training kernels on all cores, then plain JavaScript. TFJS_BACKEND=tensorflow|wasm|cpu overrides.
+// the course's training kernels on all cores, then plain JavaScript. TFJS_BACKEND=tensorflow|wasm|cpu overrides,
+// and TFJS_THREADS sets wasm's thread count.
 import { execFileSync } from "node:child_process";
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
@@ -83,7 +84,8 @@ function summarise(info: Omit<BackendInfo, "summary">): string {
 
 async function select(opts: BackendOptions): Promise<BackendInfo> {
   const requested = (process.env.TFJS_BACKEND || opts.backend) as BackendName | undefined;
-  const threads = opts.threads ?? os.availableParallelism();
+  // TFJS_THREADS=1 suits machines shared with other jobs: pool threads that wait for a busy core slow everything down.
+  const threads = Number(process.env.TFJS_THREADS) || opts.threads || os.availableParallelism();
   if (requested && !backendNames.includes(requested)) {
     throw new Error(`Unknown backend "${requested}" (TFJS_BACKEND or initBackend option): use one of ${backendNames.join(", ")}.`);
   }
@@ -103,7 +105,7 @@ let ready: { key: string; info: Promise<BackendInfo> } | undefined;
 
 /** Initialises the backend once; later calls with the same request return the same info. Prints the summary unless quiet. */
 export async function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
-  const key = JSON.stringify([process.env.TFJS_BACKEND || opts.backend, opts.threads]);
+  const key = JSON.stringify([process.env.TFJS_BACKEND || opts.backend, process.env.TFJS_THREADS || opts.threads]);
   if (ready?.key !== key) ready = { key, info: select(opts) };
   const pending = ready;
   const info = await pending.info.catch((e) => {

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, "..");
 function run(code: string, env: Record<string, string> = {}): { lines: string[]; stderr: string; status: number | null } {
   const script = `const { initBackend } = require("./dist/backend"); const tf = require("@tensorflow/tfjs");
     (async () => { ${code} })().catch((e) => { console.error("ERR " + e.message); process.exit(3); });`;
-  const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, TFJS_BACKEND: "", ...env } });
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, TFJS_BACKEND: "", TFJS_THREADS: "", ...env } });
   return { lines: r.stdout.trim().split("\n"), stderr: r.stderr, status: r.status };
 }
 
@@ -51,6 +51,12 @@ test("threads can be chosen, and calling twice returns the same info without re-
   const { a, b } = JSON.parse(r.lines[2]);
   assert.deepEqual(a, b);
   assert.equal(a.threads, 1);
+});
+
+test("TFJS_THREADS overrides the threads option", () => {
+  const r = run(`const info = await initBackend({ backend: "wasm", threads: 2, quiet: true }); console.log(info.threads);`, { TFJS_THREADS: "1" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.lines[0], "1");
 });
 
 test("TFJS_BACKEND overrides the option", () => {
