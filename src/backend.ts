@@ -8,7 +8,6 @@ import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerConv2dGrads } from "./kernels/conv2d-grads";
 import { registerCpuFallbacks } from "./kernels/cpu-fallback";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
-import { registerSumLeadingAxes } from "./kernels/sum-leading-axes";
 import { registerThreadedWasm } from "./wasm-threaded";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -59,7 +58,6 @@ function setUpWasm(threads: number): void {
   if (threads > 1) registerThreadedWasm(threads);
   registerConv2dGrads();
   registerMaxPoolGrad();
-  registerSumLeadingAxes();
   registerCpuFallbacks();
   wasmSetUp = true;
 }

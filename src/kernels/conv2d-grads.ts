@@ -1,7 +1,6 @@
 // Conv2D gradients for the wasm backend, both expressed as forward convolutions so they run on XNNPACK's fast conv.
 // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter and a slow direct-loop Conv2DBackpropInput.
 import * as tf from "@tensorflow/tfjs";
-import { matMulByCopy } from "./matmul-by-copy";
 
 type Conv2DGradAttrs = {
   strides: [number, number] | number;
@@ -30,7 +29,8 @@ function cropNegativePads(x: tf.Tensor4D, [top, bottom, left, right]: number[]):
  * dW[kh, kw, ci, co] = Σ_{b, i, j} x[b, i·s + kh − pt, j·s + kw − pl, ci] · dy[b, i, j, co]:
  * a conv of x with channels and batch swapped, (Cin, H, W, B), by dy as a filter, (OH, OW, B, Cout), dilated by the stride.
  */
-function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: Conv2DGradAttrs): tf.Tensor4D {
+  const info = convInfo(x.shape, filterShape, attrs);
   const { top, left } = info.padInfo;
   // Pad the far side so the conv's output is exactly (KH, KW); negative means the forward conv never read those rows.
   const bottom = info.filterHeight + (info.outHeight - 1) * info.strideHeight - info.inHeight - top;
@@ -39,34 +39,6 @@ function filterGradByConv(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util
   const dyT = dy.transpose([1, 2, 0, 3]) as tf.Tensor4D;
   const dW = tf.conv2d(xT, dyT, 1, pads, "NHWC", [info.strideHeight, info.strideWidth]);
   return dW.transpose([1, 2, 0, 3]); // (Cin, KH, KW, Cout) → (KH, KW, Cin, Cout)
-}
-
-/** The same sum as one matMul of the (KH·KW·Cin, B·OH·OW) patch matrix by dy as (B·OH·OW, Cout). */
-function filterGradByPatches(x: tf.Tensor4D, dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
-  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, outHeight: OH, outWidth: OW } = info;
-  const [B, H, W, C] = x.shape;
-  const { top, left } = info.padInfo;
-  const bottom = Math.max((OH - 1) * sh + KH - H - top, 0);
-  const right = Math.max((OW - 1) * sw + KW - W - left, 0);
-  const xc = x.pad([[0, 0], [top, bottom], [left, right], [0, 0]]).transpose([3, 0, 1, 2]); // (Cin, B, Hp, Wp)
-  const rows: tf.Tensor[] = [];
-  for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      const end = [C, B, kh + (OH - 1) * sh + 1, kw + (OW - 1) * sw + 1];
-      rows.push(xc.stridedSlice([0, 0, kh, kw], end, [1, 1, sh, sw]).reshape([C, B * OH * OW]));
-    }
-  }
-  const dW = matMulByCopy(tf.concat(rows, 0) as tf.Tensor2D, dy.reshape([B * OH * OW, info.outChannels]));
-  return dW.reshape([KH, KW, C, info.outChannels]);
-}
-
-// With few input channels the conv formulation leaves XNNPACK only Cin·KH·KW output rows, too few to fill its
-// SIMD tiles and threads; the patch matrix is then small, and one matMul is several times faster.
-const PATCHES_MAX_CHANNELS = 4;
-
-function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: Conv2DGradAttrs): tf.Tensor4D {
-  const info = convInfo(x.shape, filterShape, attrs);
-  return info.inChannels <= PATCHES_MAX_CHANNELS ? filterGradByPatches(x, dy, info) : filterGradByConv(x, dy, info);
 }
 
 /** Inserts stride−1 zeros after every row and column: (B, OH, OW, C) → (B, OH·sh, OW·sw, C). */
