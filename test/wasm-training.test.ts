@@ -79,7 +79,9 @@ const cases: Record<string, [number[], (x: tf.Tensor) => tf.Tensor]> = {
     const o = tf.matMul(attn, h);
     return o.mul(tf.erf(o.div(Math.SQRT2)).add(1)).mul(0.5);
   }],
-  "embedding lookup (UnsortedSegmentSum on cpu)": [[6, 4], (x) => tf.gather(x, tf.tensor1d([0, 2, 2, 5, 1], "int32"))],
+  "matMul with transposed operands (dense-layer gradients)": [[6, 9], (x) =>
+    tf.matMul(x, x, true, false).add(tf.matMul(x, x, false, true).sum()).add(tf.matMul(x.reshape([1, 6, 9]), x.reshape([1, 6, 9]), false, true).sum())],
+    "embedding lookup (UnsortedSegmentSum on cpu)": [[6, 4], (x) => tf.gather(x, tf.tensor1d([0, 2, 2, 5, 1], "int32"))],
   "depthwise conv (cpu fallback)": [[2, 7, 6, 3], (x) =>
     tf.depthwiseConv2d(x as tf.Tensor4D, tf.linspace(-1, 1, 3 * 3 * 3 * 2).reshape([3, 3, 3, 2]) as tf.Tensor4D, 2, "same")],
   "avgPool and batchNorm": [[2, 6, 6, 3], (x) =>

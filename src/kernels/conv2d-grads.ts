@@ -20,7 +20,7 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DGradAttr
 function cropNegativePads(x: tf.Tensor4D, [top, bottom, left, right]: number[]): [tf.Tensor4D, Pads] {
   const [b, h, w, c] = x.shape;
   const [t, l] = [Math.max(-top, 0), Math.max(-left, 0)];
-  const cropped = x.slice([0, t, l, 0], [b, h - t - Math.max(-bottom, 0), w - l - Math.max(-right, 0), c]);
+  const cropped = Math.min(top, bottom, left, right) >= 0 ? x : x.slice([0, t, l, 0], [b, h - t - Math.max(-bottom, 0), w - l - Math.max(-right, 0), c]);
   const pads: Pads = [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
   return [cropped, pads];
 }
