@@ -13,6 +13,7 @@ export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tens
 export interface PatchEmbeddingArgs {
   patchSize: number;
   dim: number;
+  seed?: number; // seeds the initial weights
   name?: string;
 }
 
@@ -25,6 +26,7 @@ export class PatchEmbedding extends tf.layers.Layer {
   static className = "PatchEmbedding";
   readonly patchSize: number;
   readonly dim: number;
+  readonly seed?: number;
   private kernel!: tf.LayerVariable; // (p·p·C, dim)
   private bias!: tf.LayerVariable; // (dim)
   private position!: tf.LayerVariable; // (N, dim)
@@ -33,6 +35,7 @@ export class PatchEmbedding extends tf.layers.Layer {
     super({ name: args.name });
     this.patchSize = args.patchSize;
     this.dim = args.dim;
+    this.seed = args.seed;
   }
 
   private grid(inputShape: tf.Shape): { rows: number; cols: number; patchLength: number } {
@@ -44,9 +47,9 @@ export class PatchEmbedding extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const { rows, cols, patchLength } = this.grid(inputShape as tf.Shape);
-    this.kernel = this.addWeight("kernel", [patchLength, this.dim], "float32", tf.initializers.glorotUniform({}));
+    this.kernel = this.addWeight("kernel", [patchLength, this.dim], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
     this.bias = this.addWeight("bias", [this.dim], "float32", tf.initializers.zeros());
-    this.position = this.addWeight("position", [rows * cols, this.dim], "float32", tf.initializers.truncatedNormal({ stddev: 0.02 }));
+    this.position = this.addWeight("position", [rows * cols, this.dim], "float32", tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }));
     this.built = true;
   }
 
@@ -70,7 +73,7 @@ export class PatchEmbedding extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), patchSize: this.patchSize, dim: this.dim };
+    return { ...super.getConfig(), patchSize: this.patchSize, dim: this.dim, ...(this.seed === undefined ? {} : { seed: this.seed }) };
   }
 }
 
@@ -151,6 +154,7 @@ export interface BlockArgs {
   heads: number;
   mlpDim: number;
   name: string;
+  seed?: number; // the block's Dense layers use seed, seed + 1, …
 }
 
 /**
@@ -158,8 +162,10 @@ export interface BlockArgs {
  *   x = x + Out(Attention(Q(LN(x)), K(LN(x)), V(LN(x))));   x = x + MLP(LN(x)).
  * Projection layers are named `${name}_query`, `_key`, `_value`, `_out` so they can be found later (LoRA).
  */
-export function transformerBlock(x: tf.SymbolicTensor, { dim, heads, mlpDim, name }: BlockArgs): tf.SymbolicTensor {
-  const dense = (units: number, suffix: string, activation?: "gelu") => tf.layers.dense({ units, activation, name: `${name}_${suffix}` });
+export function transformerBlock(x: tf.SymbolicTensor, { dim, heads, mlpDim, name, seed }: BlockArgs): tf.SymbolicTensor {
+  let next = seed;
+  const dense = (units: number, suffix: string, activation?: "gelu") =>
+    tf.layers.dense({ units, activation, name: `${name}_${suffix}`, kernelInitializer: tf.initializers.glorotUniform({ seed: next === undefined ? undefined : next++ }) });
   const h = new LayerNorm({ name: `${name}_norm1` }).apply(x) as tf.SymbolicTensor;
   const [q, k, v] = ["query", "key", "value"].map((s) => dense(dim, s).apply(h) as tf.SymbolicTensor);
   const attended = new MultiHeadAttention({ heads, name: `${name}_attention` }).apply([q, k, v]) as tf.SymbolicTensor;
@@ -179,15 +185,18 @@ export interface ViTConfig {
   heads: number;
   mlpDim: number;
   classes: number;
+  seed?: number; // seeds every initial weight, so a run can be repeated exactly
 }
 
 /** A tiny Vision Transformer: patches → tokens → `depth` blocks → mean over tokens → softmax head (layer "head"). */
 export function buildViT(c: ViTConfig): tf.LayersModel {
   const input = tf.input({ shape: [c.imageSize, c.imageSize, c.channels], name: "image" });
-  let x = new PatchEmbedding({ patchSize: c.patchSize, dim: c.dim, name: "patch_embedding" }).apply(input) as tf.SymbolicTensor;
-  for (let i = 0; i < c.depth; i++) x = transformerBlock(x, { dim: c.dim, heads: c.heads, mlpDim: c.mlpDim, name: `block${i}` });
+  const seed = (offset: number) => (c.seed === undefined ? undefined : c.seed + offset);
+  let x = new PatchEmbedding({ patchSize: c.patchSize, dim: c.dim, seed: seed(0), name: "patch_embedding" }).apply(input) as tf.SymbolicTensor;
+  for (let i = 0; i < c.depth; i++) x = transformerBlock(x, { dim: c.dim, heads: c.heads, mlpDim: c.mlpDim, seed: seed(1 + 10 * i), name: `block${i}` });
   x = new LayerNorm({ name: "final_norm" }).apply(x) as tf.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling1d({ name: "token_mean" }).apply(x) as tf.SymbolicTensor; // (B, dim)
-  const output = tf.layers.dense({ units: c.classes, activation: "softmax", name: "head" }).apply(pooled) as tf.SymbolicTensor;
+  const head = tf.layers.dense({ units: c.classes, activation: "softmax", name: "head", kernelInitializer: tf.initializers.glorotUniform({ seed: seed(9999) }) });
+  const output = head.apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: "vit" });
 }

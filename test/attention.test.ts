@@ -67,6 +67,14 @@ test("a tiny ViT has the expected output shape and learns a small batch", async 
   assert.ok(loss[loss.length - 1] < loss[0] / 4, `loss fell from ${loss[0]} to ${loss[loss.length - 1]}`);
 });
 
+test("a seeded ViT is built with the same weights every time", () => {
+  const config = { imageSize: 8, channels: 1, patchSize: 4, dim: 8, depth: 2, heads: 2, mlpDim: 8, classes: 3, seed: 5 };
+  const a = buildViT(config).getWeights().map((w) => Array.from(w.dataSync()));
+  const b = buildViT(config).getWeights().map((w) => Array.from(w.dataSync()));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, buildViT({ ...config, seed: 6 }).getWeights().map((w) => Array.from(w.dataSync())));
+});
+
 test("a ViT survives a save/load round trip through its JSON config", async () => {
   const vit = buildViT({ imageSize: 8, channels: 1, patchSize: 4, dim: 8, depth: 1, heads: 2, mlpDim: 8, classes: 3 });
   const x = tf.randomUniform([2, 8, 8, 1], 0, 1, "float32", 1);
