@@ -2,8 +2,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+let tempCount = 0;
+
+/** A temp name beside `target`, unique within this process even for calls in the same millisecond. */
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.${tempCount++}.tmp`);
 }
 
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {

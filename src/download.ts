@@ -56,8 +56,10 @@ async function fetchToFile(url: string, file: string, opts: DownloadOptions, red
     received += chunk.length;
     bar?.(received);
   });
+  // Opened synchronously: a lazily opened stream can create the file after a failed transfer was cleaned up.
+  const out = fs.createWriteStream(file, { fd: fs.openSync(file, "w") });
   try {
-    await pipeline(res, fs.createWriteStream(file));
+    await pipeline(res, out);
   } finally {
     bar?.(received, true);
   }
