@@ -87,3 +87,18 @@ test("maxPool gradient matches cpu, including ties from ReLU zeros and overlappi
     x.dispose();
   }
 });
+
+test("2×2 maxPool gradient (the unrolled path) goes to the first maximum on ties, like cpu, strides 1 and 2", async () => {
+  const r = rng(7);
+  for (const strides of [1, 2] as const) {
+    for (let i = 0; i < 6; i++) {
+      const shape = [int(r, 1, 3), int(r, 2, 9), int(r, 2, 9), int(r, 1, 8)];
+      // Few distinct values, so most windows hold tied maxima (a ReLU in front would hide ties: its gradient is 0 there).
+      const x = tf.tensor(values(r, shape.reduce((a, b) => a * b)).map((v) => Math.round(v * 2)), shape);
+      const f = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, strides, "valid");
+      const [onCpu, onWasm] = [await gradsOn("cpu", f, [x]), await gradsOn("wasm", f, [x])];
+      assertClose(onWasm[0], onCpu[0], `x ${shape} pool 2×2 strides ${strides}`);
+      x.dispose();
+    }
+  }
+});
