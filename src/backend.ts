@@ -9,6 +9,7 @@ import { registerConv2dGrads } from "./kernels/conv2d-grads";
 import { registerCpuFallbacks } from "./kernels/cpu-fallback";
 import { registerMatMulTransposed } from "./kernels/matmul-transposed";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
+import { registerSumLeading } from "./kernels/sum-leading";
 import { registerThreadedWasm } from "./wasm-threaded";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -60,6 +61,7 @@ function setUpWasm(threads: number): void {
   registerConv2dGrads();
   registerMaxPoolGrad();
   registerMatMulTransposed();
+  registerSumLeading();
   registerCpuFallbacks();
   wasmSetUp = true;
 }
