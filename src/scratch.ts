@@ -1,6 +1,7 @@
 // CNN building blocks written from scratch on Float64Arrays, forward and backward, for teaching.
 // Layout matches tfjs: images NHWC [N, H, W, C], filters HWIO [KH, KW, Cin, Cout].
 // Convolution here is cross-correlation (no kernel flip), which is what CNN layers compute.
+import { seededRandom } from "./seeded-random";
 
 export interface Tensor {
   data: Float64Array;
@@ -283,15 +284,10 @@ export function gradientCheck(loss: () => number, param: Tensor, analytic: Tenso
   return relativeError(analytic.data, numericalGradient(loss, param, eps).data);
 }
 
-/** Seeded uniform random tensor in [−scale, scale) (mulberry32), so examples are reproducible. */
+/** Seeded uniform random tensor in [−scale, scale), so examples are reproducible. */
 export function randomTensor(shape: number[], seed: number, scale = 1): Tensor {
-  let s = seed >>> 0;
+  const random = seededRandom(seed);
   const t = tensor(shape);
-  for (let i = 0; i < t.data.length; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    t.data[i] = (((r ^ (r >>> 14)) >>> 0) / 4294967296) * 2 * scale - scale;
-  }
+  for (let i = 0; i < t.data.length; i++) t.data[i] = random() * 2 * scale - scale;
   return t;
 }
