@@ -97,6 +97,16 @@ test("metrics: the last report wins; ranges by dataset; out of range and missing
   assert.equal(checkMetrics({ acc: 0.95, dataset: "mnist" }, ranges).find((c) => c.metric === "acc")!.ok, false);
 });
 
+test("metrics: a key \"a - b\" or \"a / b\" checks a margin or ratio between two metrics; a missing side fails", () => {
+  const ranges = { "*": { "finetune - scratch": { min: 0.03 }, "vit / cnn": { min: 0.9, max: 1.1 } } };
+  const pass = checkMetrics({ finetune: 0.9, scratch: 0.85, vit: 0.95, cnn: 0.97 }, ranges);
+  assert.deepEqual(pass.map((c) => c.ok), [true, true]);
+  assert.ok(Math.abs((pass[0].value as number) - 0.05) < 1e-12);
+  const fail = checkMetrics({ finetune: 0.86, scratch: 0.85, vit: 0.5 }, ranges);
+  assert.deepEqual(fail.map((c) => [c.metric, c.ok, c.value === undefined]), [["finetune - scratch", false, false], ["vit / cnn", false, true]]);
+  assert.match(formatChecks(fail), /FAIL\s+finetune - scratch\s+0\.01\s+0\.03 \.\. inf/);
+});
+
 test("config keys match a notebook by full name or NN prefix", () => {
   const table = { "04": "by prefix", "07-transfer": "by name" };
   assert.equal(entryFor(table, "notebooks/04-training.ipynb"), "by prefix");

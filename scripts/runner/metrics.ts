@@ -23,12 +23,25 @@ export interface MetricCheck {
   ok: boolean;
 }
 
-/** Checks every configured metric for the reported dataset (or "*"); a missing metric fails. */
+// A key is a metric name, or a comparison of two: "a - b" (a margin: `{ "min": 0.03 }` says a beats b by
+// at least 3 points) or "a / b" (a ratio). That is how the config guards the orderings the prose relies on.
+const COMPARISON = /^(\w+)\s*([-/])\s*(\w+)$/;
+
+function valueOf(key: string, metrics: Metrics): Metrics[string] | undefined {
+  const comparison = COMPARISON.exec(key);
+  if (!comparison) return metrics[key];
+  const [, a, op, b] = comparison;
+  const [x, y] = [metrics[a], metrics[b]];
+  if (typeof x !== "number" || typeof y !== "number") return undefined;
+  return op === "-" ? x - y : x / y;
+}
+
+/** Checks every configured metric or comparison for the reported dataset (or "*"); a missing metric fails. */
 export function checkMetrics(metrics: Metrics, ranges: MetricRanges | undefined): MetricCheck[] {
   const dataset = String(metrics.dataset ?? "*");
   const expected = { ...ranges?.["*"], ...ranges?.[dataset] };
   return Object.entries(expected).map(([metric, range]) => {
-    const value = metrics[metric];
+    const value = valueOf(metric, metrics);
     const ok = typeof value === "number" && value >= (range.min ?? -Infinity) && value <= (range.max ?? Infinity);
     return { metric, value, range, ok };
   });
@@ -39,7 +52,7 @@ export function formatChecks(checks: MetricCheck[]): string {
   const rows = checks.map((c) => [
     c.ok ? "ok" : "FAIL",
     c.metric,
-    c.value === undefined ? "(missing)" : String(c.value),
+    c.value === undefined ? "(missing)" : typeof c.value === "number" ? String(Number(c.value.toPrecision(6))) : String(c.value),
     `${c.range.min ?? "-inf"} .. ${c.range.max ?? "inf"}`,
   ]);
   const all = [["", "metric", "value", "expected"], ...rows];
