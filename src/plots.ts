@@ -30,13 +30,16 @@ interface Axes {
   xTitle?: string;
   yTitle?: string;
   height?: number;
+  /** Zooms the y axis, e.g. [0.95, 1] so that accuracies a point apart look a point apart. */
+  yRange?: [number, number];
+  xLog?: boolean;
 }
 
-function layout({ title, xTitle, yTitle, height = 360 }: Axes, extra: Record<string, unknown> = {}) {
+function layout({ title, xTitle, yTitle, height = 360, yRange, xLog }: Axes, extra: Record<string, unknown> = {}) {
   return {
     title: title ? { text: title } : undefined,
-    xaxis: { title: { text: xTitle ?? "" } },
-    yaxis: { title: { text: yTitle ?? "" } },
+    xaxis: { title: { text: xTitle ?? "" }, ...(xLog ? { type: "log" } : {}) },
+    yaxis: { title: { text: yTitle ?? "" }, ...(yRange ? { range: yRange } : {}) },
     height,
     margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
     ...extra,
@@ -47,6 +50,18 @@ export interface Series {
   name: string;
   y: number[];
   x?: number[];
+  /** ± spread of each point (e.g. the standard deviation over seeds), drawn as error bars. */
+  error?: number[];
+}
+
+const errorBars = (error?: number[]) => (error ? { error_y: { type: "data", array: error, visible: true } } : {});
+
+/** A y range that shows differences between accuracies: from just below the smallest to 1 (or just above the largest). */
+export function accuracyRange(values: number[], pad = 0.01): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  const low = Math.max(0, Math.floor((Math.min(...finite) - pad) * 100) / 100);
+  return [low, Math.min(1.0005, Math.max(...finite) + pad / 2)];
 }
 
 /** Lines (with markers when short), e.g. loss per epoch for training and validation. */
@@ -57,13 +72,14 @@ export function lineChart(series: Series[], axes: Axes = {}): Figure {
     name: s.name,
     x: s.x ?? s.y.map((_, i) => i + 1),
     y: s.y,
+    ...errorBars(s.error),
   }));
   return { data, layout: layout(axes), config: CONFIG };
 }
 
 /** Grouped bars: one trace per series over shared categories. */
-export function barChart(categories: (string | number)[], series: { name: string; y: number[] }[], axes: Axes = {}): Figure {
-  const data = series.map((s) => ({ type: "bar", name: s.name, x: categories.map(String), y: s.y }));
+export function barChart(categories: (string | number)[], series: Omit<Series, "x">[], axes: Axes = {}): Figure {
+  const data = series.map((s) => ({ type: "bar", name: s.name, x: categories.map(String), y: s.y, ...errorBars(s.error) }));
   return { data, layout: layout(axes, { barmode: "group", showlegend: series.length > 1 }), config: CONFIG };
 }
 

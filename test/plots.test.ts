@@ -1,7 +1,7 @@
 // Figures: plotly JSON as an object, the HTML fallback, and plotly.js inlined once per session.
 import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { lineChart, barChart, scatterPlot, heatmap, figureBundle, showFigure, LiveFigure } from "../src/plots";
+import { lineChart, barChart, scatterPlot, heatmap, figureBundle, showFigure, LiveFigure, accuracyRange } from "../src/plots";
 
 const PLOTLY = "application/vnd.plotly.v1+json";
 const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
@@ -21,6 +21,21 @@ test("lineChart numbers epochs from 1 and keeps each series", () => {
   assert.deepEqual(fig.data.map((d) => d.x), [[1, 2, 3], [2, 4]]);
   assert.deepEqual(fig.data.map((d) => d.name), ["loss", "val"]);
   assert.equal((fig.layout.xaxis as { title: { text: string } }).title.text, "epoch");
+});
+
+test("axes can zoom y, use a log x axis, and carry error bars", () => {
+  const fig = barChart(["a", "b"], [{ name: "mean", y: [0.97, 0.99], error: [0.004, 0.002] }], { yRange: [0.95, 1], xLog: true });
+  assert.deepEqual((fig.layout.yaxis as { range: number[] }).range, [0.95, 1]);
+  assert.equal((fig.layout.xaxis as { type: string }).type, "log");
+  assert.deepEqual(fig.data[0].error_y, { type: "data", array: [0.004, 0.002], visible: true });
+  assert.equal(lineChart([{ name: "x", y: [1] }]).data[0].error_y, undefined);
+});
+
+test("accuracyRange starts just below the lowest accuracy and ends at 1 or just above the highest", () => {
+  assert.deepEqual(accuracyRange([0.972, 0.991]), [0.96, 0.996]);
+  assert.deepEqual(accuracyRange([0.005, 0.5]), [0, 0.505]);
+  assert.deepEqual(accuracyRange([0.999, 1]), [0.98, 1.0005]);
+  assert.deepEqual(accuracyRange([]), [0, 1]);
 });
 
 test("scatterPlot makes one trace per group, in numeric order", () => {
