@@ -16,7 +16,10 @@ export interface TrainOptions {
   batchSize?: number;
   /** Adam's learning rate at epoch 1 (used when the model is not compiled yet). */
   learningRate?: number;
-  /** Learning rate for each epoch (0-based); replaces the optimizer's rate before the epoch starts. */
+  /**
+   * Learning rate as a function of the (fractional, 0-based) epoch: called before every batch with
+   * epoch + batch/batches, so a schedule can be smooth (`oneCycle`) or step per epoch (`Math.floor`).
+   */
   lrSchedule?: (epoch: number) => number;
   /** Data to validate on after every epoch... */
   validationData?: [tf.Tensor, tf.Tensor];
@@ -56,6 +59,19 @@ function splitRows(x: tf.Tensor, y: tf.Tensor, fraction: number, seed: number) {
   const valCount = Math.round(n * fraction);
   const pick = (rows: number[]) => [tf.gather(x, rows), tf.gather(y, rows)] as [tf.Tensor, tf.Tensor];
   return { train: pick(order.slice(valCount)), val: pick(order.slice(0, valCount)) };
+}
+
+/**
+ * The one-cycle schedule (Smith & Topin 2018), as `lrSchedule`: the rate climbs linearly from maxLr/25 to
+ * maxLr over the first `warmup` share of training, then falls along a cosine to about zero at the end.
+ * The warm-up keeps Adam's first, badly estimated steps small; the long fall lets the weights settle.
+ */
+export function oneCycle(maxLr: number, epochs: number, warmup = 0.2): (epoch: number) => number {
+  return (epoch) => {
+    const t = Math.min(Math.max(epoch / epochs, 0), 1);
+    if (t < warmup) return maxLr * (0.04 + 0.96 * (t / warmup));
+    return maxLr * 0.5 * (1 + Math.cos((Math.PI * (t - warmup)) / (1 - warmup)));
+  };
 }
 
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
@@ -125,7 +141,7 @@ export async function trainWithProgress(model: tf.LayersModel, x: tf.Tensor, y: 
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       if (options.lrSchedule) optimizer.learningRate = options.lrSchedule(epoch);
-      history.lr.push(optimizer.learningRate);
+      history.lr.push(optimizer.learningRate); // the rate at the start of the epoch
       const order = Array.from(seededPermutation(n, seed + 1000 * (epoch + 1)));
       const start = performance.now();
       let lastShown = 0;
@@ -133,6 +149,7 @@ export async function trainWithProgress(model: tf.LayersModel, x: tf.Tensor, y: 
       let accSum = 0;
       let count = 0;
       for (let b = 0; b < batches; b++) {
+        if (options.lrSchedule && b > 0) optimizer.learningRate = options.lrSchedule(epoch + b / batches);
         const rows = order.slice(b * batchSize, (b + 1) * batchSize);
         const [xb, yb] = tf.tidy(() => {
           const xs = tf.gather(xTrain, rows) as tf.Tensor4D;

@@ -2,7 +2,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { trainWithProgress } from "../src/train";
+import { oneCycle, trainWithProgress } from "../src/train";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -41,6 +41,24 @@ test("learns the task; history has one entry per epoch; learning-rate schedule a
   assert.ok(h.loss[2] < h.loss[0]);
   assert.equal(h.stoppedEarly, false);
   assert.equal(h.bestEpoch, 3);
+});
+
+test("the schedule is called before every batch with the fractional epoch", async () => {
+  const { x, labels } = halves(32);
+  const y = tf.oneHot(labels, 2);
+  const calls: number[] = [];
+  await trainWithProgress(tinyModel(), x, y, { epochs: 2, batchSize: 8, lrSchedule: (e) => (calls.push(e), 0.01), progress: "none" });
+  assert.deepEqual(calls, [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75]);
+});
+
+test("oneCycle: warm-up from maxLr/25 to maxLr over the first 20%, then a cosine down to zero", () => {
+  const lr = oneCycle(0.01, 10);
+  assert.ok(Math.abs(lr(0) - 0.0004) < 1e-12);
+  assert.ok(Math.abs(lr(1) - 0.0004 - 0.0096 / 2) < 1e-12, "halfway up at epoch 1 of a 2-epoch warm-up");
+  assert.equal(lr(2), 0.01);
+  assert.ok(Math.abs(lr(6) - 0.005) < 1e-12, "half the peak halfway down the cosine");
+  assert.ok(lr(10) < 1e-12);
+  for (let e = 2; e < 10; e += 0.5) assert.ok(lr(e + 0.5) < lr(e), `falls after the peak (${e})`);
 });
 
 test("early stopping: validation loss that only rises stops training and restores the best weights", async () => {
