@@ -62,3 +62,17 @@ export function takePerClass(split: Split, perClass: number): Split {
   }
   return selectExamples(split, indices);
 }
+
+/** The examples of several splits, one after another, in a new split. */
+export function concatSplits(...splits: Split[]): Split {
+  const count = splits.reduce((n, s) => n + s.count, 0);
+  const images = new Uint8Array(count * PIXELS);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  for (const s of splits) {
+    images.set(s.images.subarray(0, s.count * PIXELS), at * PIXELS);
+    labels.set(s.labels.subarray(0, s.count), at);
+    at += s.count;
+  }
+  return { images, labels, count };
+}

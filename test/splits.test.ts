@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Split, filterClasses, seededShuffle, takePerClass, trainValSplit } from "../src/splits";
+import { Split, concatSplits, filterClasses, seededShuffle, takePerClass, trainValSplit } from "../src/splits";
 import { oneHot, toImageTensor } from "../src/dataset-tensors";
 import { seededPermutation } from "../src/seeded-random";
 
@@ -82,4 +82,12 @@ test("oneHot encodes labels as rows of a [N, classes] matrix", () => {
   assert.equal(t.dtype, "float32");
   assert.throws(() => oneHot(Uint8Array.from([3]), 3), /label 3 at index 0/);
   tf.dispose(t);
+});
+
+test("concatSplits puts the examples one after another, images and labels together", () => {
+  const one = (label: number, count: number): Split => ({ images: new Uint8Array(count * 784).fill(label * 10), labels: new Uint8Array(count).fill(label), count });
+  const all = concatSplits(one(1, 2), one(2, 0), one(3, 1));
+  assert.equal(all.count, 3);
+  assert.deepEqual([...all.labels], [1, 1, 3]);
+  assert.deepEqual([all.images[0], all.images[2 * 784 - 1], all.images[2 * 784], all.images.length], [10, 10, 30, 3 * 784]);
 });
