@@ -68,3 +68,17 @@ export function mostConfidentMistakes(yTrue: ArrayLike<number>, probs: ArrayLike
     if (pred[i] !== yTrue[i]) mistakes.push({ index: i, trueLabel: yTrue[i], predLabel: pred[i], confidence: probs[i * numClasses + pred[i]] });
   return mistakes.sort((a, b) => b.confidence - a.confidence || a.index - b.index).slice(0, k);
 }
+
+/** Mean and sample standard deviation (n − 1; 0 for a single value) of repeated runs, e.g. over seeds. */
+export function meanStd(values: number[]): { mean: number; std: number } {
+  if (values.length === 0) throw new Error("meanStd: no values");
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, std: values.length > 1 ? Math.sqrt(ss / (values.length - 1)) : 0 };
+}
+
+/** "91.24 ± 1.30%": a mean accuracy over runs with its spread, in percent. */
+export function formatPercentSpread(values: number[], digits = 1): string {
+  const { mean, std } = meanStd(values);
+  return `${(100 * mean).toFixed(digits)} ± ${(100 * std).toFixed(digits)}%`;
+}

@@ -1,7 +1,7 @@
 // Metrics on small examples worked out by hand.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accuracy, confusionMatrix, classReport, argmaxRows, mostConfidentMistakes } from "../src/metrics";
+import { accuracy, confusionMatrix, classReport, argmaxRows, mostConfidentMistakes, meanStd, formatPercentSpread } from "../src/metrics";
 
 const yTrue = [0, 0, 0, 1, 1, 2, 2, 2];
 const yPred = [0, 0, 1, 1, 2, 2, 2, 0];
@@ -57,4 +57,13 @@ test("most confident mistakes, in order of confidence", () => {
     { index: 3, trueLabel: 0, predLabel: 1, confidence: 0.95 },
     { index: 1, trueLabel: 1, predLabel: 0, confidence: 0.8 },
   ]);
+});
+
+test("meanStd: the sample standard deviation over runs; one run has no spread", () => {
+  const { mean, std } = meanStd([0.9, 0.92, 0.94]);
+  assert.ok(Math.abs(mean - 0.92) < 1e-12);
+  assert.ok(Math.abs(std - 0.02) < 1e-12); // deviations ±0.02, 0: sqrt(0.0008 / 2)
+  assert.deepEqual(meanStd([0.5]), { mean: 0.5, std: 0 });
+  assert.throws(() => meanStd([]), /no values/);
+  assert.equal(formatPercentSpread([0.9, 0.92, 0.94]), "92.0 ± 2.0%");
 });
