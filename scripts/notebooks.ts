@@ -1,6 +1,8 @@
-// npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]
+// npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE] [--results]
 // Executes notebooks headlessly on the project's tslab kernel, checks their reported metrics, writes the
 // executed notebooks and report.json to build/notebooks/, and skips notebooks whose inputs are unchanged.
+// --results: after a passing run of the whole course, writes notebooks/results/<profile>.json and the
+// README's results table from it.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +13,7 @@ import { executeNotebook, type NotebookResult } from "./runner/execute";
 import { checkMetrics, formatChecks } from "./runner/metrics";
 import { readNotebook, writeAtomic, writeNotebook } from "./runner/notebook";
 import { Progress } from "./runner/progress";
+import { collectResults, renderResultsTable, withResultsSection, writeResults } from "./runner/results";
 import { schedule } from "./runner/schedule";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,7 +26,7 @@ interface Task {
 }
 
 function usage(): never {
-  throw new Error("usage: npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE]");
+  throw new Error("usage: npm run notebooks -- [notebooks…] [--profile quick|full] [--jobs N] [--force] [--out DIR] [--inplace] [--config FILE] [--results]");
 }
 
 /** The course notebooks (NN-*.ipynb) of a folder, in order. */
@@ -88,10 +91,13 @@ async function main(): Promise<void> {
       out: { type: "string", default: path.join(ROOT, "build", "notebooks") },
       inplace: { type: "boolean", default: false },
       config: { type: "string", default: path.join(ROOT, "notebooks", "course.config.json") },
+      results: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) usage();
+  if (values.results && positionals.length > 0) throw new Error("--results describes the whole course: run it without naming notebooks");
+  if (values.results && values.jobs !== "1") throw new Error("--results measures seconds per notebook: run with --jobs 1");
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number ≥ 1`);
   const config: CourseConfig = loadConfig(values.config!);
@@ -166,6 +172,16 @@ async function main(): Promise<void> {
   const failed = notebooks.filter((r) => r.status === "error" || r.status === "timeout");
   process.stderr.write(`${notebooks.length - failed.length} passed, ${failed.length} failed · report: ${path.relative(process.cwd(), path.join(outDir, "report.json"))}\n`);
   if (failed.length) process.exitCode = 1;
+  if (values.results) {
+    if (failed.length) throw new Error("--results: not written, because notebooks failed");
+    const cached = new Set(notebooks.filter((r) => r.status === "cached").map((r) => path.basename(r.path, ".ipynb")));
+    const results = collectResults(chosen.name, notebooks, cached, ROOT);
+    const file = path.join(ROOT, "notebooks", "results", `${chosen.name}.json`);
+    writeResults(file, results);
+    const readmeFile = path.join(ROOT, "README.md");
+    writeAtomic(readmeFile, withResultsSection(readFileSync(readmeFile, "utf8"), renderResultsTable(results, path.relative(ROOT, file)), readmeFile));
+    process.stderr.write(`results: ${path.relative(process.cwd(), file)} and the README's results table${cached.size ? ` (${cached.size} notebook(s) from the cache: --force measures all)` : ""}\n`);
+  }
 }
 
 if (require.main === module) {

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { SiteSummary } from "../scripts/site/build";
 import { FIXTURES, buildFixtureSite } from "./site-fixture";
-import { copyModel } from "../scripts/site/demo";
+import { copyModel, readModelFacts, renderDemo } from "../scripts/site/demo";
 import { createMarkdown } from "../scripts/site/markdown";
 import { notebookGoals, notebookTitle } from "../scripts/site/course";
 
@@ -200,6 +200,19 @@ describe("demo model", () => {
     assert.equal(copyModel(path.join(dir, "nothing"), path.join(dir, "site")), false);
     fs.writeFileSync(path.join(model, "model.json"), JSON.stringify({ format: "graph-model" }));
     assert.throws(() => copyModel(model, path.join(dir, "site")), /model\.json: not a tfjs layers model[^]*04-training-a-cnn/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the demo page states the model's dataset and test accuracy from its metadata, escaped", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "site-facts-"));
+    fs.writeFileSync(path.join(dir, "metadata.json"), JSON.stringify({ dataset: "mnist", accuracy: 0.99264, model: "keras-cnn<b>" }));
+    const facts = readModelFacts(dir);
+    assert.deepEqual(facts, { dataset: "mnist", accuracy: 0.99264, model: "keras-cnn<b>" });
+    const html = renderDemo(true, "04-training-a-cnn.html", facts);
+    assert.match(html, /The keras-cnn&#60;b&#62; model from <a href="04-training-a-cnn.html">/);
+    assert.match(html, /trained on <strong id="model-dataset">mnist<\/strong> and scored <strong id="model-accuracy">99\.26%<\/strong>/);
+    assert.deepEqual(readModelFacts(path.join(dir, "missing")), {});
+    assert.doesNotMatch(renderDemo(true, undefined, {}), /model-dataset/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

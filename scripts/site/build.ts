@@ -7,7 +7,7 @@ import { renderCells } from "./cells";
 import type { OutputEnv } from "./outputs";
 import { renderPage, type OutlineEntry, type PageSpec } from "./layout";
 import { renderHome } from "./home";
-import { copyModel, demoScripts, renderDemo, MODEL_SITE_DIR, TRAINING_NOTEBOOK } from "./demo";
+import { copyModel, demoScripts, readModelFacts, renderDemo, MODEL_SITE_DIR, TRAINING_NOTEBOOK } from "./demo";
 import { copyAssets } from "./assets";
 
 export interface SiteOptions {
@@ -81,6 +81,6 @@ export function buildSite(options: SiteOptions): SiteSummary {
     );
   });
   write("index.html", page({ title: "Home", current: "index.html", body: renderHome(courseTitle, chapters, DEMO_PAGE), next: entries[0] }));
-  write(DEMO_PAGE, page({ title: "Draw a digit", current: DEMO_PAGE, body: renderDemo(hasModel, entries.find((e) => e.href === `${TRAINING_NOTEBOOK}.html`)?.href), scripts: demoScripts(hasModel), prev: entries[entries.length - 1] }));
+  write(DEMO_PAGE, page({ title: "Draw a digit", current: DEMO_PAGE, body: renderDemo(hasModel, entries.find((e) => e.href === `${TRAINING_NOTEBOOK}.html`)?.href, readModelFacts(options.modelDir)), scripts: demoScripts(hasModel), prev: entries[entries.length - 1] }));
   return { pages, chapters, hasModel };
 }

@@ -42,8 +42,22 @@ export function demoScripts(hasModel: boolean): string[] {
   return hasModel ? ["assets/vendor/tf.min.js", "assets/mnist-preprocess.js", `${MODEL_SITE_DIR}/model.js`, "assets/demo.js"] : [];
 }
 
-/** `trainingPage`: href of the training notebook's page when the site has one. */
-export function renderDemo(hasModel: boolean, trainingPage?: string): string {
+/** What the saved model's metadata.json says about it, if anything (written by notebook 04's saveModel). */
+export function readModelFacts(modelDir: string): { dataset?: string; accuracy?: number; model?: string } {
+  const file = path.join(modelDir, "metadata.json");
+  if (!fs.existsSync(file)) return {};
+  const m = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  return {
+    dataset: typeof m.dataset === "string" ? m.dataset : undefined,
+    accuracy: typeof m.accuracy === "number" ? m.accuracy : undefined,
+    model: typeof m.model === "string" ? m.model : undefined,
+  };
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** `trainingPage`: href of the training notebook's page when the site has one; `facts` from readModelFacts. */
+export function renderDemo(hasModel: boolean, trainingPage?: string, facts: ReturnType<typeof readModelFacts> = {}): string {
   const intro = `<h1 id="draw-a-digit">Draw a digit</h1>`;
   const notebook = trainingPage ? `<a href="${trainingPage}">${TRAINING_NOTEBOOK}</a>` : `<code>${TRAINING_NOTEBOOK}</code>`;
   if (!hasModel) {
@@ -52,10 +66,14 @@ export function renderDemo(hasModel: boolean, trainingPage?: string): string {
 Run the notebook ${notebook} (for example <code>npm run notebooks</code>), which saves the CNN to
 <code>models/digit-cnn/</code>, then rebuild the site with <code>npm run site</code>.</div>`;
   }
+  const which = facts.model ? `The ${escape(facts.model)} model` : "The CNN";
+  const trained = facts.dataset ? ` was trained on <strong id="model-dataset">${escape(facts.dataset)}</strong>` : "";
+  const scored = facts.accuracy !== undefined ? ` and scored <strong id="model-accuracy">${(100 * facts.accuracy).toFixed(2)}%</strong> on its test set` : "";
   return `${intro}
-<p>Draw a single digit, large, in the black square. The CNN trained in ${notebook}
-runs in your browser with TensorFlow.js. Your drawing is prepared the way MNIST was made: cropped to its bounding box,
-scaled into a 20×20 box, and placed in a 28×28 image by its centre of mass.</p>
+<p>Draw a single digit, large, in the black square. ${which} from ${notebook}${trained}${scored};
+it runs in your browser with TensorFlow.js. Your drawing is prepared the way MNIST was made: cropped to its bounding box,
+scaled into a 20×20 box, and placed in a 28×28 image by its centre of mass. Your handwriting, mouse and screen are
+a new distribution for the model (notebook 04, "Other people's handwriting"), so expect more mistakes than its test accuracy suggests.</p>
 <div class="demo">
 <div class="demo-draw">
 <canvas id="pad" width="280" height="280" aria-label="Drawing area"></canvas>
