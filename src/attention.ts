@@ -1,11 +1,25 @@
-// Attention for images: patch embedding, scaled dot-product self-attention, a transformer block and a tiny ViT.
+// Attention: patch embedding, scaled dot-product self-attention (optionally causal), a transformer block and a tiny ViT.
 import * as tf from "@tensorflow/tfjs";
 
-/** softmax(Q Kᵀ / √d_k) V.  q, k, v: (..., N, d_k) → output (..., N, d_k) and weights (..., N, N), each row summing to 1. */
-export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): { output: tf.Tensor; weights: tf.Tensor } {
+/**
+ * The causal mask (N, N): 0 on and below the diagonal, −∞ above it. Added to the scores before the softmax,
+ * it gives the keys after each query exactly zero weight, so position t only sees positions 0..t.
+ */
+export function causalMask(n: number): tf.Tensor2D {
+  const mask = new Float32Array(n * n);
+  for (let row = 0; row < n; row++) mask.fill(-Infinity, row * n + row + 1, (row + 1) * n);
+  return tf.tensor2d(mask, [n, n]);
+}
+
+/**
+ * softmax(Q Kᵀ / √d_k [+ causal mask]) V.  q, k, v: (..., N, d_k) → output (..., N, d_k) and weights (..., N, N),
+ * each row summing to 1. With `causal`, row t has zero weight on every key after t.
+ */
+export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, opts: { causal?: boolean } = {}): { output: tf.Tensor; weights: tf.Tensor } {
   return tf.tidy(() => {
     const dk = q.shape[q.rank - 1];
-    const weights = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(dk)));
+    const scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dk)); // (..., N, N)
+    const weights = tf.softmax(opts.causal ? scores.add(causalMask(q.shape[q.rank - 2])) : scores);
     return { output: tf.matMul(weights, v), weights };
   });
 }
@@ -81,14 +95,17 @@ export class PatchEmbedding extends tf.layers.Layer {
  * Multi-head scaled dot-product attention over already-projected [query, key, value], each (B, N, D).
  * The D features are split into `heads` groups of D/heads that attend independently; output (B, N, D).
  * It has no weights: the Q/K/V/output projections are ordinary Dense layers around it, which is what LoRA adapts.
+ * `causal` masks the future (a decoder, e.g. a language model); the default, false, lets every token see all (ViT).
  */
 export class MultiHeadAttention extends tf.layers.Layer {
   static className = "MultiHeadAttention";
   readonly heads: number;
+  readonly causal: boolean;
 
-  constructor(args: { heads: number; name?: string }) {
+  constructor(args: { heads: number; causal?: boolean; name?: string }) {
     super({ name: args.name });
     this.heads = args.heads;
+    this.causal = args.causal ?? false;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -101,7 +118,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
       const [n, d] = inputs[0].shape.slice(1) as number[];
       if (d % this.heads !== 0) throw new Error(`MultiHeadAttention: ${d} features do not split into ${this.heads} heads`);
       const split = (t: tf.Tensor) => t.reshape([-1, n, this.heads, d / this.heads]).transpose([0, 2, 1, 3]); // (B, h, N, d/h)
-      const { output, weights } = scaledDotProductAttention(split(inputs[0]), split(inputs[1]), split(inputs[2]));
+      const { output, weights } = scaledDotProductAttention(split(inputs[0]), split(inputs[1]), split(inputs[2]), { causal: this.causal });
       return { output: output.transpose([0, 2, 1, 3]).reshape([-1, n, d]), weights };
     });
   }
@@ -114,7 +131,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heads: this.heads };
+    return { ...super.getConfig(), heads: this.heads, ...(this.causal ? { causal: true } : {}) };
   }
 }
 
@@ -155,20 +172,21 @@ export interface BlockArgs {
   mlpDim: number;
   name: string;
   seed?: number; // the block's Dense layers use seed, seed + 1, …
+  causal?: boolean; // mask the future: a decoder block (GPT) instead of an encoder block (ViT)
 }
 
 /**
- * A pre-norm transformer encoder block on (B, N, dim) tokens:
+ * A pre-norm transformer block on (B, N, dim) tokens:
  *   x = x + Out(Attention(Q(LN(x)), K(LN(x)), V(LN(x))));   x = x + MLP(LN(x)).
  * Projection layers are named `${name}_query`, `_key`, `_value`, `_out` so they can be found later (LoRA).
  */
-export function transformerBlock(x: tf.SymbolicTensor, { dim, heads, mlpDim, name, seed }: BlockArgs): tf.SymbolicTensor {
+export function transformerBlock(x: tf.SymbolicTensor, { dim, heads, mlpDim, name, seed, causal }: BlockArgs): tf.SymbolicTensor {
   let next = seed;
   const dense = (units: number, suffix: string, activation?: "gelu") =>
     tf.layers.dense({ units, activation, name: `${name}_${suffix}`, kernelInitializer: tf.initializers.glorotUniform({ seed: next === undefined ? undefined : next++ }) });
   const h = new LayerNorm({ name: `${name}_norm1` }).apply(x) as tf.SymbolicTensor;
   const [q, k, v] = ["query", "key", "value"].map((s) => dense(dim, s).apply(h) as tf.SymbolicTensor);
-  const attended = new MultiHeadAttention({ heads, name: `${name}_attention` }).apply([q, k, v]) as tf.SymbolicTensor;
+  const attended = new MultiHeadAttention({ heads, causal, name: `${name}_attention` }).apply([q, k, v]) as tf.SymbolicTensor;
   const a = dense(dim, "out").apply(attended) as tf.SymbolicTensor;
   const x1 = tf.layers.add({ name: `${name}_residual1` }).apply([x, a]) as tf.SymbolicTensor;
   const h2 = new LayerNorm({ name: `${name}_norm2` }).apply(x1) as tf.SymbolicTensor;

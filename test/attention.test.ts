@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { LayerNorm, MultiHeadAttention, PatchEmbedding, buildViT, scaledDotProductAttention } from "../src/attention";
+import { LayerNorm, MultiHeadAttention, PatchEmbedding, buildViT, causalMask, scaledDotProductAttention } from "../src/attention";
 
 const close = (a: number[], b: number[], tol = 1e-5) => a.every((x, i) => Math.abs(x - b[i]) < tol) && a.length === b.length;
 
@@ -82,4 +82,40 @@ test("a ViT survives a save/load round trip through its JSON config", async () =
   await vit.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
   assert.ok(close(Array.from((loaded.predict(x) as tf.Tensor).dataSync()), Array.from((vit.predict(x) as tf.Tensor).dataSync())));
+});
+
+test("the causal mask is 0 on and below the diagonal and −∞ above it", () => {
+  assert.deepEqual(Array.from(causalMask(3).dataSync()), [0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+});
+
+test("causal attention: weights above the diagonal are exactly zero, rows sum to 1, and row 0 attends only to itself", () => {
+  const x = tf.randomNormal([2, 2, 5, 4], 0, 1, "float32", 11); // (B, heads, N, d)
+  const w = scaledDotProductAttention(x, x, x, { causal: true }).weights.arraySync() as number[][][][];
+  for (const head of w.flat()) {
+    head.forEach((row, t) => {
+      row.slice(t + 1).forEach((weight) => assert.equal(weight, 0));
+      assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+    });
+    assert.equal(head[0][0], 1);
+  }
+});
+
+test("causal multi-head attention: position t's output does not change when the tokens after t change", () => {
+  const n = 6;
+  const t = 2;
+  const x = tf.randomNormal([1, n, 8], 0, 1, "float32", 12);
+  const changed = tf.concat([x.slice([0, 0, 0], [1, t + 1, 8]), tf.randomNormal([1, n - t - 1, 8], 0, 1, "float32", 13)], 1);
+  const causal = new MultiHeadAttention({ heads: 2, causal: true });
+  const upToT = (input: tf.Tensor) => Array.from(causal.attend([input, input, input]).output.slice([0, 0, 0], [1, t + 1, 8]).dataSync());
+  assert.deepEqual(upToT(changed), upToT(x));
+  // The same change does reach position t without the mask, so the check above can fail.
+  const full = new MultiHeadAttention({ heads: 2 });
+  const fullAt = (input: tf.Tensor) => Array.from(full.attend([input, input, input]).output.slice([0, t, 0], [1, 1, 8]).dataSync());
+  assert.ok(!close(fullAt(changed), fullAt(x)));
+});
+
+test("the causal option is off by default and kept in the layer's config only when on", () => {
+  assert.equal(new MultiHeadAttention({ heads: 2 }).causal, false);
+  assert.ok(!("causal" in new MultiHeadAttention({ heads: 2 }).getConfig()));
+  assert.equal(new MultiHeadAttention({ heads: 2, causal: true }).getConfig().causal, true);
 });

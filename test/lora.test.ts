@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LoRADense, addLoRA, mergeLoRA } from "../src/lora";
 import { buildViT } from "../src/attention";
 import { parameterCounts } from "../src/transfer";
+import { buildGPT, nextTokenBatch, trainStep } from "../src/gpt";
 
 const data = (m: tf.Tensor | tf.Tensor[]) => Array.from((m as tf.Tensor).dataSync());
 const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i])));
@@ -85,4 +86,25 @@ test("addLoRA on a ViT: same outputs at start, small trainable fraction, merge b
   assert.ok(maxDiff(data(merged.predict(x)), data(adapted.predict(x))) < 1e-5);
   assert.ok(maxDiff(data(merged.predict(x)), data(vit.predict(x))) > 1e-4, "the update is really there");
   assert.ok(!merged.layers.some((l) => l instanceof LoRADense));
+});
+
+test("addLoRA on a GPT reaches the attention's Q/K/V/O projections; the adapted model stays causal and trains only adapters", () => {
+  const gpt = buildGPT({ vocabSize: 8, contextLength: 8, dim: 16, depth: 2, heads: 2, mlpDim: 32, seed: 2 });
+  const tokens = tf.tensor2d([[1, 2, 3, 4, 5, 6]], undefined, "int32");
+  const adapted = addLoRA(gpt, { rank: 2, alpha: 4, seed: 1, target: (l) => /_(query|key|value|out)$/.test(l.name) });
+  assert.ok(maxDiff(data(adapted.predict(tokens)), data(gpt.predict(tokens))) < 1e-6, "B = 0: the same model at the start");
+  const wrapped = adapted.layers.filter((l) => l instanceof LoRADense).map((l) => l.name);
+  const expected = [0, 1].flatMap((b) => ["query", "key", "value", "out"].map((p) => `block${b}_${p}`));
+  assert.deepEqual([...wrapped].sort(), expected.sort());
+  assert.equal(parameterCounts(adapted).trainable, 8 * (16 * 2 + 2 * 16), "8 adapters of A (16×2) and B (2×16)");
+  assert.equal(parameterCounts(adapted).total, parameterCounts(gpt).total + 8 * (16 * 2 + 2 * 16));
+
+  const frozen = adapted.layers.filter((l) => !(l instanceof LoRADense)).flatMap((l) => l.getWeights().map(data));
+  const optimizer = tf.train.adam(0.02);
+  const sequence = Array.from({ length: 100 }, (_, i) => (i * 3) % 8);
+  for (let step = 0; step < 5; step++) trainStep(adapted, optimizer, nextTokenBatch(sequence, [0, 10, 20, 30], 8));
+  assert.deepEqual(adapted.layers.filter((l) => !(l instanceof LoRADense)).flatMap((l) => l.getWeights().map(data)), frozen, "only A and B moved");
+  const later = (t: number[]) => data((adapted.predict(tf.tensor2d([t], undefined, "int32")) as tf.Tensor).slice([0, 0, 0], [1, 3, 8]));
+  assert.ok(maxDiff(later([1, 2, 3, 4, 5, 6]), later([1, 2, 3, 0, 0, 0])) < 1e-5, "the adapted model is still causal");
+  assert.ok(maxDiff(data(adapted.predict(tokens)), data(gpt.predict(tokens))) > 1e-4, "training changed the adapters' output");
 });

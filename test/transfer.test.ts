@@ -64,7 +64,7 @@ test("per-layer learning rates: each layer moves by its own rate × its gradient
   const reference = cloneModel(m);
   const vars = reference.trainableWeights.map((w) => w.read() as tf.Variable);
   const { grads } = tf.variableGrads(() => tf.metrics.categoricalCrossentropy(ys, reference.apply(xs) as tf.Tensor).mean() as tf.Scalar, vars);
-  const kernelGrad = (layer: string) => Array.from(grads[reference.getLayer(layer).getWeights()[0].name].dataSync());
+  const kernelGrad = (layer: string) => Array.from(grads[(reference.getLayer(layer).getWeights()[0] as tf.Variable).name].dataSync());
   const before = Object.fromEntries(Object.keys(rates).map((n) => [n, values(m, n)]));
 
   await fitWithLayerRates(m, xs, ys, { rateOf: (l) => rates[l.name], epochs: 1, batchSize: 32, seed: 1, makeOptimizer: (lr) => tf.train.sgd(lr) });
