@@ -79,12 +79,15 @@ export function parameterCounts(model: tf.LayersModel): { trainable: number; tot
 }
 
 /**
- * A copy of `model` whose last layer is replaced by a fresh softmax Dense layer with `classes` outputs, named "head".
- * The new head sees exactly what the old head saw (the penultimate features). `model` itself is left untouched.
+ * A copy of `model` whose top is replaced by a fresh softmax Dense layer with `classes` outputs, named "head".
+ * By default the new head sees exactly what the old head saw (the penultimate features); with `after`, it sits on
+ * the output of that layer instead and everything above it is dropped (e.g. keep a CNN's convolutional base and
+ * replace its whole dense classifier). `model` itself is left untouched.
  */
-export function replaceHead(model: tf.LayersModel, classes: number, seed?: number): tf.LayersModel {
+export function replaceHead(model: tf.LayersModel, classes: number, seed?: number, after?: string): tf.LayersModel {
   const copy = cloneModel(model);
-  const features = copy.layers[copy.layers.length - 1].input as tf.SymbolicTensor; // (B, F)
+  const features = (after === undefined ? copy.layers[copy.layers.length - 1].input : copy.getLayer(after).output) as tf.SymbolicTensor; // (B, F)
+  if (features.shape.length !== 2) throw new Error(`replaceHead: the output of "${after}" has shape [${features.shape}]; a Dense head needs (batch, features), e.g. after a Flatten layer`);
   const kernelInitializer = tf.initializers.glorotUniform({ seed });
   const head = tf.layers.dense({ units: classes, activation: "softmax", name: "head", kernelInitializer }).apply(features) as tf.SymbolicTensor;
   return tf.model({ inputs: copy.inputs, outputs: head, name: model.name });

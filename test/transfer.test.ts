@@ -57,6 +57,18 @@ test("replaceHead swaps the last layer and keeps the base", () => {
   assert.deepEqual((original.predict(xs) as tf.Tensor).shape, [32, 3], "the original keeps its head");
 });
 
+test("replaceHead after a named layer drops everything above it and feeds the head that layer's output", () => {
+  const original = smallNet();
+  const cut = replaceHead(original, 2, 1, "base");
+  assert.deepEqual(cut.layers.map((l) => l.name).filter((n) => n !== "base_input" && !n.startsWith("input")), ["base", "head"]);
+  assert.deepEqual((cut.predict(xs) as tf.Tensor).shape, [32, 2]);
+  assert.equal(cut.countParams(), 4 * 6 + 6 + (6 * 2 + 2));
+  assert.deepEqual(values(cut, "base"), values(original, "base"));
+  const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3, name: "conv" }), tf.layers.flatten({ name: "flat" }), tf.layers.dense({ units: 3 })] });
+  assert.throws(() => replaceHead(conv, 2, 1, "conv"), /output of "conv" has shape \[,2,2,2\]; a Dense head needs \(batch, features\)/);
+  assert.deepEqual((replaceHead(conv, 2, 1, "flat").predict(tf.zeros([5, 4, 4, 1])) as tf.Tensor).shape, [5, 2]);
+});
+
 test("per-layer learning rates: each layer moves by its own rate × its gradient", async () => {
   const m = smallNet();
   const rates: Record<string, number> = { base: 0, middle: 0.01, out: 0.1 };
