@@ -19,7 +19,8 @@ export function launchChromium(): Promise<Browser> {
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    // "Failed to load resource" does not say which; the location does.
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}${msg.text().startsWith("Failed to load resource") ? ` (${msg.location().url})` : ""}`);
   });
   page.on("pageerror", (err) => problems.push(`exception: ${err.message}`));
   page.on("response", (res) => {
