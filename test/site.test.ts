@@ -134,6 +134,7 @@ describe("code cells and outputs", () => {
   test("metrics become a small table", () => {
     const page = html("01-fixture-figures.html");
     assert.match(page, /<table class="output metrics">[^]*<th scope="row">test_accuracy<\/th><td>0.9871<\/td>[^]*<th scope="row">dataset<\/th><td>digits-opencv<\/td>/);
+    assert.match(page, /<th scope="row">max_grad_rel_error<\/th><td>2.543e-7<\/td>/, "small values keep their significant digits");
   });
 });
 

@@ -41,7 +41,8 @@ function textBlock(text: string, className: string): string {
 function metricsTable(metrics: Record<string, unknown>): string {
   const rows = Object.entries(metrics)
     .map(([name, value]) => {
-      const shown = typeof value === "number" && !Number.isInteger(value) ? value.toFixed(4) : String(value);
+      // Four significant digits, not four decimals: 2.5e-7 must not show as 0.0000.
+      const shown = typeof value === "number" && !Number.isInteger(value) ? String(Number(value.toPrecision(4))) : String(value);
       return `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(shown)}</td></tr>`;
     })
     .join("");
