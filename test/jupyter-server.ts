@@ -108,6 +108,10 @@ export async function startNotebookServer(root: string, notebookDir: string): Pr
     "--MappingKernelManager.cull_idle_timeout=600",
     "--MappingKernelManager.cull_interval=60",
     "--NotebookApp.shutdown_no_activity_timeout=120",
+    // The default, 1,000 messages/s, drops the chatty fixture's deliberate burst (4,500 updates at once) on a
+    // fast machine and prints "IOPub message rate exceeded" instead. The course's own live displays send at most
+    // 4 updates a second, far below either limit, so raising it only lets the burst check see the final state.
+    "--NotebookApp.iopub_msg_rate_limit=1000000",
   ];
   const child = spawn(which("jupyter-notebook")!, args, { cwd: notebookDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
