@@ -181,10 +181,13 @@ export function evaluateLoss(model: tf.LayersModel, batches: NextTokenBatch[]): 
 }
 
 /**
- * Extends `prompt` by `steps` tokens, one at a time: the model reads the last contextLength tokens, and `pick`
- * chooses the next one from the logits at the last position (see sampling.ts). Returns only the new tokens.
+ * Extends `prompt` by at most `steps` tokens, one at a time: the model reads the last contextLength tokens, and
+ * `pick` chooses the next one from the logits at the last position (see sampling.ts). `stop`, if given, is asked
+ * after every new token with the tokens generated so far, and ends generation when it returns true (e.g. once an
+ * end marker has been written). Returns only the new tokens.
  */
-export function generate(model: tf.LayersModel, prompt: number[], steps: number, contextLength: number, pick: (logits: Float32Array) => number): number[] {
+export function generate(model: tf.LayersModel, prompt: number[], steps: number, contextLength: number, pick: (logits: Float32Array) => number,
+  stop?: (generated: number[]) => boolean): number[] {
   if (prompt.length === 0) throw new Error("generate needs a prompt of at least one token");
   const tokens = [...prompt];
   for (let i = 0; i < steps; i++) {
@@ -194,6 +197,7 @@ export function generate(model: tf.LayersModel, prompt: number[], steps: number,
       return out.slice([0, window.length - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
     });
     tokens.push(pick(logits));
+    if (stop?.(tokens.slice(prompt.length))) break;
   }
   return tokens.slice(prompt.length);
 }

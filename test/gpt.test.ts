@@ -103,6 +103,8 @@ test("a tiny GPT learns a repeating sequence on wasm, then continues it greedily
   const after = evaluateLoss(model, held);
   assert.ok(after < 0.2 * before, `held-out loss fell from ${before} to ${after} (training: ${losses[0]} → ${losses[losses.length - 1]})`);
   assert.deepEqual(generate(model, [3, 4, 5], 12, 8, makeSampler({ temperature: 0 })), [6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1]);
+  // stop ends generation right after the token that satisfies it.
+  assert.deepEqual(generate(model, [3, 4, 5], 12, 8, makeSampler({ temperature: 0 }), (g) => g[g.length - 1] === 1), [6, 7, 0, 1]);
 });
 
 test("with a loss mask only the counted targets are learned", () => {
