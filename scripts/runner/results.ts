@@ -53,6 +53,7 @@ export function writeResults(file: string, results: ResultsFile): void {
 }
 
 const minutes = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
+const nats = (v: unknown) => (typeof v === "number" ? `${v.toFixed(3)} nats` : "–");
 const percent = (v: unknown) => (typeof v === "number" ? `${(100 * v).toFixed(2)}%` : "–");
 
 // The numbers the README quotes, per notebook: [label, metric, format].
@@ -80,6 +81,13 @@ const HEADLINES: Record<string, [string, string, (v: unknown) => string][]> = {
     ["full fine-tune", "full_finetune_test_accuracy", percent],
     ["from scratch", "scratch_vit_test_accuracy", percent],
     ["LoRA's trainable share", "lora_trainable_fraction", percent],
+  ],
+  "09": [
+    ["held-out loss", "val_loss", nats],
+    ["unigram baseline", "unigram_loss", nats],
+    ["on the second text: LoRA", "lora_val_loss_new_text", nats],
+    ["full fine-tune", "full_ft_val_loss_new_text", nats],
+    ["int8 weights", "int8_loss_increase", (v) => (typeof v === "number" ? `${v >= 0 ? "+" : ""}${v.toFixed(4)} nats` : "–")],
   ],
 };
 

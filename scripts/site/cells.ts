@@ -1,4 +1,5 @@
-// Notebook cells → HTML, honouring the cell tags hide-input, hide-output, remove-cell, remove-input, remove-output.
+// Notebook cells → HTML, honouring the cell tags hide-input, hide-output, remove-cell, remove-input, remove-output,
+// and solution (an exercise's answer: code and output folded together behind "Show solution").
 import type * as nbformat from "@jupyterlab/nbformat";
 import type MarkdownIt from "markdown-it";
 import { joinSource } from "./html";
@@ -50,7 +51,8 @@ function codeCell(cell: nbformat.ICodeCell, index: number, md: MarkdownIt, env: 
     if (tags.has("hide-output")) outputs = collapsible("Show output", outputs);
   }
   const note = failed ? `<p class="cell-status">This cell failed when the notebook was executed.</p>` : "";
-  return `<section class="cell code${failed ? " failed" : ""}" data-cell="${index}">${input}${note}${outputs}</section>`;
+  const body = tags.has("solution") ? collapsible("Show solution", input + note + outputs) : input + note + outputs;
+  return `<section class="cell code${failed ? " failed" : ""}${tags.has("solution") ? " solution" : ""}" data-cell="${index}">${body}</section>`;
 }
 
 export function renderCells(notebook: nbformat.INotebookContent, md: MarkdownIt, env: OutputEnv, run?: RunRecord): string {

@@ -43,7 +43,7 @@ function card(chapter: Chapter): string {
 
 export function renderHome(courseTitle: string, chapters: Chapter[], demoHref: string): string {
   return `<h1 id="top">${escapeHtml(courseTitle)}</h1>
-<p class="lead">From the raw bytes of MNIST to convolutional networks, transfer learning and LoRA, in TypeScript with TensorFlow.js.
+<p class="lead">From the raw bytes of MNIST to convolutional networks, transfer learning, LoRA and a tiny language model that writes text, in TypeScript with TensorFlow.js.
 Try the trained network on your own handwriting in the <a href="${demoHref}">draw-a-digit demo</a>.</p>
 <h2 id="this-build">This build</h2>
 ${buildFacts(chapters)}
