@@ -190,6 +190,27 @@ test("a 390 px phone has no horizontal scroll, and the outline opens from the me
   }
 });
 
+test("on a 390 px phone, plot titles fit inside their figure and legends sit under the plot", async () => {
+  const { page, close, problems } = await open(httpBase + "01-fixture-figures.html", { width: 390 });
+  await page.waitForFunction(() => document.querySelectorAll(".plotly-figure .main-svg").length > 0);
+  type Box = { left: number; right: number; top: number; bottom: number } | null;
+  // A string, not a function: tsx would wrap a named helper in __name(), which the page does not have.
+  const boxes = (await page.evaluate(`[...document.querySelectorAll(".plotly-figure.js-plotly-plot")].map((fig) => Object.fromEntries(
+    [["figure", ".main-svg"], ["title", ".gtitle"], ["legend", ".legend"], ["plot", ".nsewdrag"]].map(([key, sel]) => {
+      const el = fig.querySelector(sel);
+      if (!el) return [key, null];
+      const r = el.getBoundingClientRect();
+      return [key, { left: r.left, right: r.right, top: r.top, bottom: r.bottom }];
+    })))`)) as { figure: Box; title: Box; legend: Box; plot: Box }[];
+  assert.ok(boxes.length > 0, "no plotly figures drawn");
+  for (const [i, b] of boxes.entries()) {
+    if (b.title) assert.ok(b.title.left >= b.figure!.left - 1 && b.title.right <= b.figure!.right + 1, `figure ${i}: title ${JSON.stringify(b.title)} overflows ${JSON.stringify(b.figure)}`);
+    if (b.legend && b.plot) assert.ok(b.legend.top >= b.plot.bottom, `figure ${i}: legend ${JSON.stringify(b.legend)} is beside the plot ${JSON.stringify(b.plot)}, not under it`);
+  }
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test("screenshots of every page, light and dark, desktop and phone", async () => {
   for (const name of pages) {
     for (const scheme of ["light", "dark"] as const) {

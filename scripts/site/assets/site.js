@@ -15,6 +15,31 @@
     Object.keys(layout).concat(["xaxis", "yaxis"]).forEach(function (key) {
       if (/^[xy]axis\d*$/.test(key)) out[key] = Object.assign({}, layout[key], { gridcolor: grid, zerolinecolor: grid });
     });
+    return narrow() ? phoneLayout(out) : out;
+  }
+  // On a phone a legend at the side takes half the plot and a long title is cut at both ends: the legend goes
+  // under the plot (the figure grows to hold it) and the title wraps onto two lines.
+  function narrow() { return window.innerWidth < 600; }
+  function wrapTitle(text) {
+    if (typeof text !== "string" || text.length <= 34 || text.indexOf("<br>") >= 0) return text;
+    var middle = text.length / 2, best = -1;
+    for (var i = 0; i < text.length; i++) if (text[i] === " " && (best < 0 || Math.abs(i - middle) < Math.abs(best - middle))) best = i;
+    return best < 0 ? text : text.slice(0, best) + "<br>" + text.slice(best + 1);
+  }
+  function phoneLayout(layout) {
+    var out = Object.assign({}, layout);
+    var title = layout.title && typeof layout.title === "object" ? layout.title : layout.title ? { text: layout.title } : null;
+    if (title) out.title = Object.assign({}, title, { text: wrapTitle(title.text), font: Object.assign({}, title.font, { size: 14 }) });
+    var margin = Object.assign({}, layout.margin);
+    margin.l = Math.min(margin.l === undefined ? 60 : margin.l, 50);
+    margin.r = 10;
+    if (title && out.title.text !== title.text) margin.t = Math.max(margin.t || 0, 64);
+    out.margin = margin;
+    ["xaxis", "yaxis"].forEach(function (key) { out[key] = Object.assign({}, out[key], { automargin: true }); }); // room for long tick labels
+    if (layout.showlegend !== false) {
+      out.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: -0.22, yanchor: "top" });
+      out.height = (layout.height || 360) + 90;
+    }
     return out;
   }
   function drawPlots() {
