@@ -54,6 +54,7 @@ export function writeResults(file: string, results: ResultsFile): void {
 
 const minutes = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
 const nats = (v: unknown) => (typeof v === "number" ? `${v.toFixed(3)} nats` : "–");
+const natsChange = (v: unknown) => (typeof v === "number" ? `${v >= 0 ? "+" : ""}${v.toFixed(4)} nats` : "–");
 const percent = (v: unknown) => (typeof v === "number" ? `${(100 * v).toFixed(2)}%` : "–");
 
 // The numbers the README quotes, per notebook: [label, metric, format].
@@ -87,7 +88,7 @@ const HEADLINES: Record<string, [string, string, (v: unknown) => string][]> = {
     ["unigram baseline", "unigram_loss", nats],
     ["on the second text: LoRA", "lora_val_loss_new_text", nats],
     ["full fine-tune", "full_ft_val_loss_new_text", nats],
-    ["int8 weights", "int8_loss_increase", (v) => (typeof v === "number" ? `${v >= 0 ? "+" : ""}${v.toFixed(4)} nats` : "–")],
+    ["int8 weights", "int8_loss_increase", natsChange],
   ],
 };
 
