@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PNG } from "pngjs";
-import { imageGrid, RED } from "../src/images";
+import { imageGrid, imageGridHtml, RED } from "../src/images";
 
 const pixel = (png: PNG, x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
 
@@ -42,4 +42,30 @@ test("captions are drawn under each image in their colour", () => {
   assert.ok(below(0, cellW) > below(cellW, png.width), "a longer caption has more ink");
   // "7" is 3+1+1+1+1 = 7 ink pixels in the 3×5 font, each 2×2 at scale 2.
   assert.equal(below(cellW, png.width), 7 * 4);
+});
+
+test("diverging colours: negative blue, zero white, positive red, symmetric around 0", () => {
+  const png = PNG.sync.read(imageGrid(new Float32Array([-2, 0, 1, 2]), 1, 1, 4, { scale: 1, normalizeEach: true, diverging: true }));
+  assert.deepEqual(pixel(png, 4, 4), [33, 102, 172]);
+  assert.deepEqual(pixel(png, 5, 4), [255, 255, 255]);
+  const half = pixel(png, 6, 4);
+  assert.ok(half[0] > half[2] && half[1] < 255 && half[1] > 24, `half-strength red, got ${half}`);
+  assert.deepEqual(pixel(png, 7, 4), [178, 24, 43]);
+});
+
+test("imageGridHtml: one PNG per image, captions as escaped text with line breaks and colours", () => {
+  const digits = new Uint8Array(2 * 28 * 28);
+  digits[0] = 255;
+  const html = imageGridHtml(digits, 2, 28, 28, { scale: 3, cols: 2, captions: ["true 7\npred 1", "<b>"], captionColors: [RED, undefined as never] });
+  const images = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)" width="(\d+)" height="(\d+)"/g)];
+  assert.equal(images.length, 2);
+  const first = PNG.sync.read(Buffer.from(images[0][1], "base64"));
+  assert.deepEqual([first.width, first.height, images[0][2], images[0][3]], [84, 84, "84", "84"]);
+  assert.deepEqual(pixel(first, 0, 0), [255, 255, 255]);
+  assert.deepEqual(pixel(first, 3, 0), [0, 0, 0]);
+  assert.match(html, /<figcaption[^>]*color:rgb\(200,30,30\);[^>]*>true 7<br>pred 1<\/figcaption>/);
+  assert.match(html, /<figcaption[^>]*>&lt;b&gt;<\/figcaption>/);
+  assert.ok(!html.includes("<b>"));
+  assert.match(html, /alt="true 7, pred 1"/);
+  assert.match(html, /max-width:184px/); // 2 columns of (84 px image + 8 px gap)
 });
