@@ -8,6 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { courseNotebooks } from "../scripts/notebooks";
 import { entryFor, loadConfig } from "../scripts/runner/config";
+import { buildSite } from "../scripts/site/build";
+import { serveStatic } from "../scripts/site/static-server";
+import { launchChromium, collectProblems, legibilityProblems } from "./site-browser";
+import type { AddressInfo } from "node:net";
 
 const ROOT = path.resolve(__dirname, "..");
 const notebooks = courseNotebooks(path.join(ROOT, "notebooks"));
@@ -31,4 +35,32 @@ test("course notebooks run in the quick profile with metrics in range", { skip: 
     });
   }
   assert.equal(run.status, 0, "the runner failed; see its output above");
+
+  // The course site built from these executed notebooks, read in Chromium at desktop and phone widths.
+  await t.test("every course page is legible at 1280 px and 390 px, with no page errors", async () => {
+    const siteDir = mkdtempSync(path.join(tmpdir(), "course-site-"));
+    const site = buildSite({ executedDir: out, sourceDir: path.join(ROOT, "notebooks"), modelDir: path.join(ROOT, "models/digit-cnn"), outDir: siteDir });
+    const server = await serveStatic(siteDir, 0);
+    const browser = await launchChromium();
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      for (const name of site.pages.filter((p) => /^\d\d-.*\.html$/.test(p))) {
+        for (const width of [1280, 390]) {
+          const context = await browser.newContext({ viewport: { width, height: 900 } });
+          const page = await context.newPage();
+          const problems = collectProblems(page);
+          await page.goto(base + name, { waitUntil: "load" });
+          await page
+            .waitForFunction(() => Array.from(document.querySelectorAll("pre.mermaid")).every((p) => p.querySelector("svg")) && Array.from(document.querySelectorAll(".plotly-figure")).every((f) => f.querySelector(".main-svg")), undefined, { timeout: 30_000 })
+            .catch(() => problems.push("plots or diagrams not drawn within 30 s"));
+          problems.push(...(await legibilityProblems(page)));
+          assert.deepEqual(problems, [], `${name} at ${width} px`);
+          await context.close();
+        }
+      }
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
 });

@@ -11,7 +11,7 @@ import type { Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { buildFixtureSite } from "./site-fixture";
 import { serveStatic } from "../scripts/site/static-server";
-import { collectProblems, launchChromium } from "./site-browser";
+import { collectProblems, launchChromium, legibilityProblems } from "./site-browser";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCREENSHOTS = path.join(ROOT, "build/screenshots");
@@ -209,6 +209,17 @@ test("on a 390 px phone, plot titles fit inside their figure and legends sit und
   }
   assert.deepEqual(problems, []);
   await close();
+});
+
+test("every page is legible at 1280 px and on a 390 px phone: diagram text, captions and plot titles of 12 px or more, no mode bar on a title, no Copy button on code", async () => {
+  for (const url of pageUrls(httpBase)) {
+    for (const width of [1280, 390]) {
+      const { page, close } = await open(url, { width });
+      await page.hover(".plotly-figure").catch(() => undefined); // the mode bar shows on hover
+      assert.deepEqual(await legibilityProblems(page), [], `${url} at ${width} px`);
+      await close();
+    }
+  }
 });
 
 test("screenshots of every page, light and dark, desktop and phone", async () => {

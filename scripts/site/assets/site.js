@@ -65,7 +65,9 @@
       node.removeAttribute("data-processed");
       node.textContent = node.dataset.source;
     });
-    window.mermaid.initialize({ startOnLoad: false, theme: isDark() ? "dark" : "default", securityLevel: "strict" });
+    // useMaxWidth false: a diagram keeps its natural size (16 px text) instead of shrinking a wide one to the
+    // column, which drew 7 px labels; wider than the screen, it scrolls inside its own box.
+    window.mermaid.initialize({ startOnLoad: false, theme: isDark() ? "dark" : "default", securityLevel: "strict", fontSize: 16, flowchart: { useMaxWidth: false } });
     window.mermaid.run({ nodes: nodes });
   }
 
