@@ -74,7 +74,13 @@ async function inNotebookUI(
     const url = `${server.url}notebooks/${path.relative(runDir, file).split(path.sep).map(encodeURIComponent).join("/")}`;
     const response = await page.goto(`${url}?token=${server.token}`);
     if (!response?.ok()) throw new Error(`the notebook server answered ${response?.status()} for ${url}`);
-    await waitForKernel(page, 60_000);
+    await waitForKernel(page, 60_000).catch(async (err: Error) => {
+      // tslab under zeromq 6 can lose its first status message (EBUSY in publishStatus) and never report idle:
+      // restart the kernel once, as a learner would. A kernel that cannot start fails the second wait too.
+      t.diagnostic(`${name}: ${err.message}; restarting the kernel once`);
+      await page.evaluate(() => window.Jupyter.notebook!.kernel!.restart());
+      await waitForKernel(page, 60_000);
+    });
     t.diagnostic(`${name}: kernel ready ${((Date.now() - opened) / 1000).toFixed(1)} s after opening the page`);
     for (const run of runs) {
       const started = Date.now();

@@ -56,7 +56,7 @@ interface JupyterPage {
     _fully_loaded: boolean;
     get_cells(): JupyterCell[];
     set_autosave_interval(ms: number): void;
-    kernel?: { is_connected(): boolean };
+    kernel?: { is_connected(): boolean; restart(): void };
     events: {
       on(event: string, handler: (e: unknown, data: { reply: { header: { msg_type: string }; content: { status: string; execution_count?: number | null } } }) => void): void;
     };
