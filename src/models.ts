@@ -24,10 +24,10 @@ export function buildMlp({ seed, numClasses = 10 }: ModelOptions = {}): tf.Seque
   return tf.sequential({
     name: "mlp",
     layers: [
-      tf.layers.flatten({ inputShape: [28, 28, 1] }), // 784
-      tf.layers.dense({ units: 128, activation: "relu", ...init() }), // 128
-      tf.layers.dropout({ rate: 0.2, seed }),
-      tf.layers.dense({ units: numClasses, activation: "softmax", ...init() }),
+      tf.layers.flatten({ inputShape: [28, 28, 1], name: "flatten" }), // 784
+      tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "hidden" }), // 128
+      tf.layers.dropout({ rate: 0.2, seed, name: "dropout" }),
+      tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
 }
@@ -42,15 +42,15 @@ export function buildSmallCnn({ seed, numClasses = 10 }: ModelOptions = {}): tf.
   return tf.sequential({
     name: "small_cnn",
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: "same", activation: "relu", ...init() }), // 28×28×32
-      tf.layers.maxPooling2d({ poolSize: 2 }), // 14×14×32
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: "same", activation: "relu", ...init() }), // 14×14×64
-      tf.layers.maxPooling2d({ poolSize: 2 }), // 7×7×64
-      tf.layers.flatten(), // 3136
-      tf.layers.dropout({ rate: 0.25, seed }),
-      tf.layers.dense({ units: 128, activation: "relu", ...init() }),
-      tf.layers.dropout({ rate: 0.5, seed }),
-      tf.layers.dense({ units: numClasses, activation: "softmax", ...init() }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: "same", activation: "relu", ...init(), name: "conv1" }), // 28×28×32
+      tf.layers.maxPooling2d({ poolSize: 2, name: "pool1" }), // 14×14×32
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: "same", activation: "relu", ...init(), name: "conv2" }), // 14×14×64
+      tf.layers.maxPooling2d({ poolSize: 2, name: "pool2" }), // 7×7×64
+      tf.layers.flatten({ name: "flatten" }), // 3136
+      tf.layers.dropout({ rate: 0.25, seed, name: "dropout1" }),
+      tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "dense" }),
+      tf.layers.dropout({ rate: 0.5, seed, name: "dropout2" }),
+      tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
 }
@@ -89,15 +89,15 @@ export function buildKerasCnn({ seed, numClasses = 10 }: ModelOptions = {}): tf.
   return tf.sequential({
     name: "keras_cnn",
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu", ...init() }), // 26×26×32
-      tf.layers.maxPooling2d({ poolSize: 2 }), // 13×13×32
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", ...init() }), // 11×11×64
-      tf.layers.maxPooling2d({ poolSize: 2 }), // 5×5×64
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", ...init() }), // 3×3×64
-      tf.layers.flatten(), // 576
-      tf.layers.dense({ units: 128, activation: "relu", ...init() }),
-      tf.layers.dropout({ rate: 0.5, seed }),
-      tf.layers.dense({ units: numClasses, activation: "softmax", ...init() }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu", ...init(), name: "conv1" }), // 26×26×32
+      tf.layers.maxPooling2d({ poolSize: 2, name: "pool1" }), // 13×13×32
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", ...init(), name: "conv2" }), // 11×11×64
+      tf.layers.maxPooling2d({ poolSize: 2, name: "pool2" }), // 5×5×64
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", ...init(), name: "conv3" }), // 3×3×64
+      tf.layers.flatten({ name: "flatten" }), // 576
+      tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "dense" }),
+      tf.layers.dropout({ rate: 0.5, seed, name: "dropout" }),
+      tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
 }
