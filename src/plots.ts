@@ -37,11 +37,12 @@ interface Axes {
 
 function layout({ title, xTitle, yTitle, height = 360, yRange, xLog }: Axes, extra: Record<string, unknown> = {}) {
   return {
-    title: title ? { text: title } : undefined,
+    // The title sits just above the plot area, under the mode bar (top right of the figure), never behind it.
+    title: title ? { text: title, y: 1, yref: "paper", yanchor: "bottom", pad: { b: 10 } } : undefined,
     xaxis: { title: { text: xTitle ?? "" }, ...(xLog ? { type: "log" } : {}) },
     yaxis: { title: { text: yTitle ?? "" }, ...(yRange ? { range: yRange } : {}) },
     height,
-    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
+    margin: { l: 60, r: 20, t: title ? 66 : 20, b: 50 },
     ...extra,
   };
 }

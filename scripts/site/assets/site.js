@@ -33,7 +33,7 @@
     var margin = Object.assign({}, layout.margin);
     margin.l = Math.min(margin.l === undefined ? 60 : margin.l, 50);
     margin.r = 10;
-    if (title && out.title.text !== title.text) margin.t = Math.max(margin.t || 0, 64);
+    if (title && out.title.text !== title.text) margin.t = Math.max(margin.t || 0, 84); // two lines under the mode bar
     out.margin = margin;
     ["xaxis", "yaxis"].forEach(function (key) { out[key] = Object.assign({}, out[key], { automargin: true }); }); // room for long tick labels
     if (layout.showlegend !== false) {
