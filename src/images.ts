@@ -1,42 +1,17 @@
-// Image grids as PNG (encoded by pngjs): digits, filters or feature maps, each with an optional caption.
-// Captions are drawn into the PNG with a 3×5 pixel font (upper case, digits, a few signs), so the
-// picture is one self-contained image wherever it is shown: JupyterLab, nbconvert HTML, the site.
+// Image grids: digits, filters or feature maps. imageGrid draws them into one PNG, with no text in it;
+// imageGridHtml / showImageGrid lay out one PNG per image with its caption as real HTML text under it
+// (legible at any zoom, selectable, wrapping on a phone), so no caption is ever drawn into a bitmap.
 
 import { PNG } from "pngjs";
 import { display } from "./display";
 
 type RGB = [number, number, number];
 
-// Each glyph: 5 rows of 3 pixels, "#" = ink.
-const GLYPHS: Record<string, string> = {
-  "0": "###|#.#|#.#|#.#|###", "1": ".#.|##.|.#.|.#.|###", "2": "###|..#|###|#..|###", "3": "###|..#|###|..#|###",
-  "4": "#.#|#.#|###|..#|..#", "5": "###|#..|###|..#|###", "6": "###|#..|###|#.#|###", "7": "###|..#|..#|.#.|.#.",
-  "8": "###|#.#|###|#.#|###", "9": "###|#.#|###|..#|###",
-  A: ".#.|#.#|###|#.#|#.#", B: "##.|#.#|##.|#.#|##.", C: ".##|#..|#..|#..|.##", D: "##.|#.#|#.#|#.#|##.",
-  E: "###|#..|##.|#..|###", F: "###|#..|##.|#..|#..", G: ".##|#..|#.#|#.#|.##", H: "#.#|#.#|###|#.#|#.#",
-  I: "###|.#.|.#.|.#.|###", J: "..#|..#|..#|#.#|.#.", K: "#.#|#.#|##.|#.#|#.#", L: "#..|#..|#..|#..|###",
-  M: "#.#|###|###|#.#|#.#", N: "##.|#.#|#.#|#.#|#.#", O: ".#.|#.#|#.#|#.#|.#.", P: "##.|#.#|##.|#..|#..",
-  Q: ".#.|#.#|#.#|##.|.##", R: "##.|#.#|##.|#.#|#.#", S: ".##|#..|.#.|..#|##.", T: "###|.#.|.#.|.#.|.#.",
-  U: "#.#|#.#|#.#|#.#|###", V: "#.#|#.#|#.#|#.#|.#.", W: "#.#|#.#|###|###|#.#", X: "#.#|#.#|.#.|#.#|#.#",
-  Y: "#.#|#.#|.#.|.#.|.#.", Z: "###|..#|.#.|#..|###",
-  " ": "...|...|...|...|...", "/": "..#|..#|.#.|#..|#..", ":": "...|.#.|...|.#.|...", ".": "...|...|...|...|.#.",
-  "-": "...|...|###|...|...", "%": "#.#|..#|.#.|#..|#.#", "=": "...|###|...|###|...", "?": "##.|..#|.#.|...|.#.",
-  "(": ".#.|#..|#..|#..|.#.", ")": ".#.|..#|..#|..#|.#.", "+": "...|.#.|###|.#.|...", ",": "...|...|...|.#.|#..",
-  "_": "...|...|...|...|###", "'": ".#.|.#.|...|...|...", "<": "..#|.#.|#..|.#.|..#", ">": "#..|.#.|..#|.#.|#..",
-  "!": ".#.|.#.|.#.|...|.#.", "×": "...|#.#|.#.|#.#|...",
-};
-const GLYPH_W = 3;
-const GLYPH_H = 5;
-
 export interface GridOptions {
   /** Images per row (default: up to 10). */
   cols?: number;
   /** Each image pixel becomes scale×scale PNG pixels (default 2). */
   scale?: number;
-  /** One caption per image; "\n" starts a new line. */
-  captions?: string[];
-  /** Caption colour per image (default near-black), e.g. red for mistakes. */
-  captionColors?: RGB[];
   /** Value shown as black and as white; default [0, 255] for Uint8Array input, else [0, 1]. */
   range?: [number, number];
   /** Stretch each image to its own min..max (for filters and feature maps with arbitrary values). */
@@ -48,8 +23,15 @@ export interface GridOptions {
   diverging?: boolean;
 }
 
+/** Captions under each image, for imageGridHtml / showImageGrid. */
+export interface CaptionedGridOptions extends GridOptions {
+  /** One caption per image; "\n" starts a new line. */
+  captions?: string[];
+  /** Caption colour per image (default: the page's text colour), e.g. red for mistakes. */
+  captionColors?: (RGB | undefined)[];
+}
+
 export const RED: RGB = [200, 30, 30];
-const INK: RGB = [20, 20, 20];
 const PAD = 4;
 
 /**
@@ -57,16 +39,12 @@ const PAD = 4;
  * dataset slice), into one PNG grid. Returns the PNG file bytes.
  */
 export function imageGrid(pixels: ArrayLike<number>, count: number, height: number, width: number, options: GridOptions = {}): Buffer {
-  const { scale = 2, captions, captionColors, normalizeEach = false } = options;
+  const { scale = 2, normalizeEach = false } = options;
   const cols = Math.min(options.cols ?? 10, count);
   const rows = Math.ceil(count / cols);
   const [lo, hi] = options.range ?? (pixels instanceof Uint8Array ? [0, 255] : [0, 1]);
-  const fontScale = Math.max(1, Math.round(scale));
-  const lines = (captions ?? []).map((c) => c.toUpperCase().split("\n"));
-  const captionLines = Math.max(0, ...lines.map((l) => l.length));
-  const captionChars = Math.max(0, ...lines.flat().map((l) => l.length));
-  const cellW = Math.max(width * scale, captionChars * (GLYPH_W + 1) * fontScale) + PAD;
-  const cellH = height * scale + (captionLines ? captionLines * (GLYPH_H + 2) * fontScale + PAD : 0) + PAD;
+  const cellW = width * scale + PAD;
+  const cellH = height * scale + PAD;
 
   const png = new PNG({ width: cols * cellW + PAD, height: rows * cellH + PAD });
   png.data.fill(255); // white background, opaque
@@ -78,17 +56,11 @@ export function imageGrid(pixels: ArrayLike<number>, count: number, height: numb
   };
 
   for (let n = 0; n < count; n++) {
-    const ox = (n % cols) * cellW + PAD + Math.floor((cellW - PAD - width * scale) / 2);
+    const ox = (n % cols) * cellW + PAD;
     const oy = Math.floor(n / cols) * cellH + PAD;
     const colour = colourMap(pixels, n * height * width, height * width, [lo, hi], normalizeEach, options.diverging ?? false);
     for (let y = 0; y < height * scale; y++)
       for (let x = 0; x < width * scale; x++) put(ox + x, oy + y, colour(Math.floor(y / scale) * width + Math.floor(x / scale)));
-    (lines[n] ?? []).forEach((text, li) => {
-      const textW = text.length * (GLYPH_W + 1) * fontScale;
-      const tx = (n % cols) * cellW + PAD + Math.floor((cellW - PAD - textW) / 2);
-      const ty = oy + height * scale + PAD + li * (GLYPH_H + 2) * fontScale;
-      drawText(text, tx, ty, fontScale, captionColors?.[n] ?? INK, put);
-    });
   }
   return PNG.sync.write(png);
 }
@@ -144,7 +116,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
  * Styles are inline, so the grid looks the same in JupyterLab, the classic Notebook, nbconvert and the site;
  * captions inherit the page's text colour (dark themes included) unless `captionColors` sets one.
  */
-export function imageGridHtml(pixels: ArrayLike<number>, count: number, height: number, width: number, options: GridOptions = {}): string {
+export function imageGridHtml(pixels: ArrayLike<number>, count: number, height: number, width: number, options: CaptionedGridOptions = {}): string {
   const { scale = 2, captions, captionColors } = options;
   const cols = Math.min(options.cols ?? 10, count);
   const cellW = Math.max(width * scale, 56);
@@ -152,7 +124,8 @@ export function imageGridHtml(pixels: ArrayLike<number>, count: number, height: 
   const figures = Array.from({ length: count }, (_, n) => {
     const caption = captions?.[n];
     const img = `<img src="data:image/png;base64,${imagePng(pixels, n, height, width, options).toString("base64")}" width="${width * scale}" height="${height * scale}" alt="${escapeHtml(caption?.replace(/\n/g, ", ") ?? `image ${n + 1}`)}" style="display:block;margin:0 auto;image-rendering:pixelated;outline:1px solid rgba(128,128,128,0.35)">`;
-    const colour = captionColors?.[n] ? `color:rgb(${captionColors[n].join(",")});` : "";
+    const rgb = captionColors?.[n];
+    const colour = rgb ? `color:rgb(${rgb.join(",")});` : "";
     const text = caption === undefined ? "" : `<figcaption style="margin-top:3px;font:13px/1.3 system-ui,-apple-system,'Segoe UI',sans-serif;${colour}overflow-wrap:anywhere">${caption.split("\n").map(escapeHtml).join("<br>")}</figcaption>`;
     return `<figure style="margin:0;width:${cellW}px;text-align:center">${img}${text}</figure>`;
   });
@@ -160,17 +133,8 @@ export function imageGridHtml(pixels: ArrayLike<number>, count: number, height: 
 }
 
 /** Shows an image grid with real-text captions (imageGridHtml); outside a kernel prints the alt text. */
-export function showImageGrid(pixels: ArrayLike<number>, count: number, height: number, width: number, options: GridOptions = {}, alt = "images"): void {
+export function showImageGrid(pixels: ArrayLike<number>, count: number, height: number, width: number, options: CaptionedGridOptions = {}, alt = "images"): void {
   const data = { "text/html": imageGridHtml(pixels, count, height, width, options), "text/plain": `<${alt}>` };
   if (!display(data)) console.log(`<${alt}>`);
 }
 
-function drawText(text: string, x0: number, y0: number, s: number, color: RGB, put: (x: number, y: number, c: RGB) => void) {
-  [...text].forEach((ch, i) => {
-    const rows = (GLYPHS[ch] ?? GLYPHS["?"]).split("|");
-    for (let r = 0; r < GLYPH_H; r++)
-      for (let c = 0; c < GLYPH_W; c++)
-        if (rows[r][c] === "#")
-          for (let dy = 0; dy < s; dy++) for (let dx = 0; dx < s; dx++) put(x0 + (i * (GLYPH_W + 1) + c) * s + dx, y0 + r * s + dy, color);
-  });
-}
