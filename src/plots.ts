@@ -99,11 +99,22 @@ export function scatterPlot(x: ArrayLike<number>, y: ArrayLike<number>, groups: 
 }
 
 /** A matrix as coloured cells with the values written in, e.g. a confusion matrix (rows = true class). */
-export function heatmap(z: number[][], rowLabels: string[], colLabels: string[], axes: Axes = {}): Figure {
+export interface HeatmapOptions {
+  /**
+   * Scale the colours to the largest value off the diagonal, so small off-diagonal counts (a confusion
+   * matrix's mistakes) get the whole colour range; the diagonal saturates, and its numbers stay printed.
+   */
+  saturateDiagonal?: boolean;
+}
+
+export function heatmap(z: number[][], rowLabels: string[], colLabels: string[], axes: Axes = {}, options: HeatmapOptions = {}): Figure {
+  const offDiagonal = z.flatMap((row, i) => row.filter((_, j) => j !== i));
+  const zmax = options.saturateDiagonal && offDiagonal.length ? Math.max(1, ...offDiagonal) : undefined;
   const data = [
     {
       type: "heatmap",
       z,
+      ...(zmax === undefined ? {} : { zmin: 0, zmax, colorbar: { title: { text: "off-diagonal<br>count" } } }),
       x: colLabels,
       y: rowLabels,
       colorscale: "Blues",

@@ -75,3 +75,12 @@ test("plotly.js is inlined once per session, and in the final frame of the live 
   assert.deepEqual(html.map(hasLibrary), [true, false, false, true, false]);
   assert.equal(sent[0].transient.display_id, sent[3].transient.display_id);
 });
+
+test("heatmap with saturateDiagonal scales colours to the largest off-diagonal value and keeps every number", () => {
+  const fig = heatmap([[980, 2], [7, 1100]], ["0", "1"], ["0", "1"], {}, { saturateDiagonal: true });
+  const trace = fig.data[0] as { zmin?: number; zmax?: number; text: string[][] };
+  assert.deepEqual([trace.zmin, trace.zmax], [0, 7]);
+  assert.deepEqual(trace.text, [["980", "2"], ["7", "1100"]]);
+  const plain = heatmap([[980, 2], [7, 1100]], ["0", "1"], ["0", "1"]).data[0] as { zmax?: number };
+  assert.equal(plain.zmax, undefined);
+});
