@@ -66,6 +66,12 @@ const LEGIBILITY_SCRIPT = `(() => {
       if (visible(b) && overlap(b.getBoundingClientRect(), t)) problems.push("plot " + (i + 1) + ": a mode bar button covers the title");
     });
   });
+  // Wide tables scroll inside their box with the first (key) column pinned.
+  document.querySelectorAll("table").forEach((table, i) => {
+    if (table.scrollWidth <= table.clientWidth + 1) return;
+    const first = table.querySelector("tbody tr > :first-child");
+    if (first && getComputedStyle(first).position !== "sticky") problems.push("table " + (i + 1) + ": scrolls sideways but its first column does not stay in place");
+  });
   // Code cells: the Copy button never covers a line of code.
   document.querySelectorAll(".input").forEach((input, i) => {
     const button = input.querySelector(".copy");

@@ -211,7 +211,7 @@ test("on a 390 px phone, plot titles fit inside their figure and legends sit und
   await close();
 });
 
-test("every page is legible at 1280 px and on a 390 px phone: diagram text, captions and plot titles of 12 px or more, no mode bar on a title, no Copy button on code", async () => {
+test("every page is legible at 1280 px and on a 390 px phone: diagram text, captions and plot titles of 12 px or more, no mode bar on a title, no Copy button on code, wide tables keep their first column", async () => {
   for (const url of pageUrls(httpBase)) {
     for (const width of [1280, 390]) {
       const { page, close } = await open(url, { width });
