@@ -35,14 +35,21 @@ interface Axes {
   xLog?: boolean;
 }
 
+/** Top margin for a figure with a title: room for the mode bar above the title. */
+export const TITLE_MARGIN = 66;
+
+/** A title just above the plot area, under the mode bar (top right of the figure), never behind it. */
+export function plotTitle(text: string) {
+  return { text, y: 1, yref: "paper", yanchor: "bottom", pad: { b: 10 } };
+}
+
 function layout({ title, xTitle, yTitle, height = 360, yRange, xLog }: Axes, extra: Record<string, unknown> = {}) {
   return {
-    // The title sits just above the plot area, under the mode bar (top right of the figure), never behind it.
-    title: title ? { text: title, y: 1, yref: "paper", yanchor: "bottom", pad: { b: 10 } } : undefined,
+    title: title ? plotTitle(title) : undefined,
     xaxis: { title: { text: xTitle ?? "" }, ...(xLog ? { type: "log" } : {}) },
     yaxis: { title: { text: yTitle ?? "" }, ...(yRange ? { range: yRange } : {}) },
     height,
-    margin: { l: 60, r: 20, t: title ? 66 : 20, b: 50 },
+    margin: { l: 60, r: 20, t: title ? TITLE_MARGIN : 20, b: 50 },
     ...extra,
   };
 }

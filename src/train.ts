@@ -8,7 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { inKernel, LiveDisplay } from "./display";
-import { Figure, LiveFigure } from "./plots";
+import { Figure, LiveFigure, TITLE_MARGIN, plotTitle } from "./plots";
 import { seededPermutation } from "./seeded-random";
 
 export interface TrainOptions {
@@ -95,9 +95,9 @@ export function historyFigure(h: History, title = "Training curves"): Figure {
   const data = [trace("train", h.loss, 1), trace("validation", h.valLoss, 1), trace("train", h.acc, 2), trace("validation", h.valAcc, 2)];
   const dtick = Math.max(1, Math.ceil(epochs.length / 10)); // whole epochs only
   const layout = {
-    title: { text: title },
-    height: 340,
-    margin: { l: 60, r: 20, t: 50, b: 50 },
+    title: plotTitle(title),
+    height: 356,
+    margin: { l: 60, r: 20, t: TITLE_MARGIN, b: 50 },
     xaxis: { domain: [0, 0.45], title: { text: "epoch" }, dtick },
     yaxis: { title: { text: "loss" } },
     xaxis2: { domain: [0.55, 1], title: { text: "epoch" }, anchor: "y2", dtick },
