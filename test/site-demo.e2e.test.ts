@@ -140,6 +140,11 @@ test("drawing with a finger on a phone works too (touch events)", async () => {
   const problems = collectProblems(page);
   await page.goto(base + "demo.html");
   await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Model ready"), undefined, { timeout: 30_000 });
+  // With the pad on screen, the probability bars are on screen too (beside it, not below the fold).
+  await page.locator("#pad").scrollIntoViewIfNeeded();
+  const [padBox, barsBox] = [(await page.locator("#pad").boundingBox())!, (await page.locator("#bars").boundingBox())!];
+  assert.ok(barsBox.y + barsBox.height <= 844 && padBox.y >= 0, `pad at ${padBox.y}..${padBox.y + padBox.height}, bars at ${barsBox.y}..${barsBox.y + barsBox.height} in an 844 px screen`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   const box = (await page.locator("#pad").boundingBox())!;
   const cdp = await context.newCDPSession(page);
   const touch = (type: "touchStart" | "touchMove" | "touchEnd", y: number) =>
