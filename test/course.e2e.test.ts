@@ -10,7 +10,7 @@ import { courseNotebooks } from "../scripts/notebooks";
 import { entryFor, loadConfig } from "../scripts/runner/config";
 import { buildSite } from "../scripts/site/build";
 import { serveStatic } from "../scripts/site/static-server";
-import { launchChromium, collectProblems, legibilityProblems } from "./site-browser";
+import { launchChromium, legibilityProblems, openPage } from "./site-browser";
 import type { AddressInfo } from "node:net";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -46,16 +46,10 @@ test("course notebooks run in the quick profile with metrics in range", { skip: 
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       for (const name of site.pages.filter((p) => /^\d\d-.*\.html$/.test(p))) {
         for (const width of [1280, 390]) {
-          const context = await browser.newContext({ viewport: { width, height: 900 } });
-          const page = await context.newPage();
-          const problems = collectProblems(page);
-          await page.goto(base + name, { waitUntil: "load" });
-          await page
-            .waitForFunction(() => Array.from(document.querySelectorAll("pre.mermaid")).every((p) => p.querySelector("svg")) && Array.from(document.querySelectorAll(".plotly-figure")).every((f) => f.querySelector(".main-svg")), undefined, { timeout: 30_000 })
-            .catch(() => problems.push("plots or diagrams not drawn within 30 s"));
+          const { page, problems, close } = await openPage(browser, base + name, { width, timeout: 30_000 });
           problems.push(...(await legibilityProblems(page)));
           assert.deepEqual(problems, [], `${name} at ${width} px`);
-          await context.close();
+          await close();
         }
       }
     } finally {

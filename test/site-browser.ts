@@ -31,6 +31,23 @@ export function collectProblems(page: Page): string[] {
 }
 
 /** The smallest text a page may draw in a diagram, an image caption or a plot title, in CSS pixels. */
+/**
+ * Open `url` in a new context and wait until its plotly figures and mermaid diagrams are drawn.
+ * On timeout `problems` says so; the caller's assertions then say what is missing.
+ */
+export async function openPage(browser: Browser, url: string, options: { colorScheme?: "light" | "dark"; width?: number; timeout?: number } = {}) {
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: options.width ?? 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(url, { waitUntil: "load" });
+  const timeout = options.timeout ?? 20_000;
+  const drawn = () =>
+    Array.from(document.querySelectorAll(".plotly-figure")).every((f) => f.querySelector(".main-svg")) &&
+    Array.from(document.querySelectorAll("pre.mermaid")).every((p) => p.querySelector("svg"));
+  await page.waitForFunction(drawn, undefined, { timeout }).catch(() => problems.push(`plots or diagrams not drawn within ${timeout / 1000} s`));
+  return { page, problems, close: () => context.close() };
+}
+
 export const MIN_TEXT_PX = 12;
 
 // A string, not a function, for page.evaluate: tsx would wrap named helpers in __name(), which the page lacks.

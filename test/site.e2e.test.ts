@@ -11,7 +11,7 @@ import type { Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { buildFixtureSite } from "./site-fixture";
 import { serveStatic } from "../scripts/site/static-server";
-import { collectProblems, launchChromium, legibilityProblems } from "./site-browser";
+import { launchChromium, legibilityProblems, openPage } from "./site-browser";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCREENSHOTS = path.join(ROOT, "build/screenshots");
@@ -37,19 +37,7 @@ after(async () => {
   fs.rmSync(siteDir, { recursive: true, force: true });
 });
 
-/** Open a page and wait until its plots and diagrams are drawn (or fail after the timeout). */
-async function open(url: string, options: { colorScheme?: "light" | "dark"; width?: number } = {}) {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: { width: options.width ?? 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto(url, { waitUntil: "load" });
-  const drawn = () =>
-    Array.from(document.querySelectorAll(".plotly-figure")).every((f) => f.querySelector(".main-svg")) &&
-    Array.from(document.querySelectorAll("pre.mermaid")).every((p) => p.querySelector("svg"));
-  // On timeout the assertions in each test say what is missing.
-  await page.waitForFunction(drawn, undefined, { timeout: 20_000 }).catch(() => undefined);
-  return { page, problems, close: () => context.close() };
-}
+const open = (url: string, options: { colorScheme?: "light" | "dark"; width?: number } = {}) => openPage(browser, url, options);
 
 const pageUrls = (base: string) => pages.map((p) => new URL(p, base).href);
 
