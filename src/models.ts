@@ -13,6 +13,8 @@ export interface ModelOptions {
 }
 
 // Each layer gets its own seed derived from the model seed, so layers do not share random streams.
+// Dropout layers get no seed on purpose: tfjs reseeds a seeded dropout on every call, so every
+// batch would drop the same units, and those units would never learn (test/models.test.ts).
 function seeded(seed: number | undefined) {
   let next = seed ?? 0;
   return () => (seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: next++ }) });
@@ -26,7 +28,7 @@ export function buildMlp({ seed, numClasses = 10 }: ModelOptions = {}): tf.Seque
     layers: [
       tf.layers.flatten({ inputShape: [28, 28, 1], name: "flatten" }), // 784
       tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "hidden" }), // 128
-      tf.layers.dropout({ rate: 0.2, seed, name: "dropout" }),
+      tf.layers.dropout({ rate: 0.2, name: "dropout" }),
       tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
@@ -47,9 +49,9 @@ export function buildSmallCnn({ seed, numClasses = 10 }: ModelOptions = {}): tf.
       tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: "same", activation: "relu", ...init(), name: "conv2" }), // 14×14×64
       tf.layers.maxPooling2d({ poolSize: 2, name: "pool2" }), // 7×7×64
       tf.layers.flatten({ name: "flatten" }), // 3136
-      tf.layers.dropout({ rate: 0.25, seed, name: "dropout1" }),
+      tf.layers.dropout({ rate: 0.25, name: "dropout1" }),
       tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "dense" }),
-      tf.layers.dropout({ rate: 0.5, seed, name: "dropout2" }),
+      tf.layers.dropout({ rate: 0.5, name: "dropout2" }),
       tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
@@ -96,7 +98,7 @@ export function buildKerasCnn({ seed, numClasses = 10 }: ModelOptions = {}): tf.
       tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", ...init(), name: "conv3" }), // 3×3×64
       tf.layers.flatten({ name: "flatten" }), // 576
       tf.layers.dense({ units: 128, activation: "relu", ...init(), name: "dense" }),
-      tf.layers.dropout({ rate: 0.5, seed, name: "dropout" }),
+      tf.layers.dropout({ rate: 0.5, name: "dropout" }),
       tf.layers.dense({ units: numClasses, activation: "softmax", ...init(), name: "output" }),
     ],
   });
