@@ -74,7 +74,13 @@ async function tryBackend(name: BackendName, threads: number): Promise<Omit<Back
   }
   if (name === "wasm") setUpWasm(threads);
   if (!(await tf.setBackend(name))) return undefined;
-  if (name === "cpu") return { backend: name, threads: 1, simd: false };
+  if (name === "cpu") {
+    // In Node, tfjs's cpu backend prints a banner asking for tfjs-node on its first tensor. The summary line already
+    // says which backend runs, and the README's GPU section says how to get the native one, so the banner is skipped.
+    const cpu = tf.backend() as unknown as { firstUse?: boolean };
+    if (cpu.firstUse === true) cpu.firstUse = false;
+    return { backend: name, threads: 1, simd: false };
+  }
   return { backend: name, threads: getThreadsCount(), simd: (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean };
 }
 

@@ -65,6 +65,13 @@ test("TFJS_BACKEND overrides the option", () => {
   assert.equal(r.lines[0], "cpu cpu");
 });
 
+test("the cpu backend prints the summary line, not tfjs's install-tfjs-node banner", () => {
+  const r = run(`await initBackend({ backend: "cpu" }); console.log(tf.tensor([1, 2]).sum().dataSync()[0]);`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.lines, ["tfjs " + require("@tensorflow/tfjs/package.json").version + " on cpu: 1 thread, no SIMD", "3"]);
+  assert.doesNotMatch(r.stderr, /install our node backend/);
+});
+
 test("an unknown or unusable backend fails with one line listing what is available", () => {
   const unknown = run(`await initBackend();`, { TFJS_BACKEND: "webgpu" });
   assert.equal(unknown.status, 3);
