@@ -78,7 +78,7 @@ const HEADLINES: Record<string, [string, string, (v: unknown) => string][]> = {
   ],
   "08": [
     ["tiny ViT", "vit_test_accuracy", percent],
-    ["fine-tuned to OpenCV's digits: LoRA", "lora_test_accuracy", percent],
+    ["fine-tuned to OpenCV's digits (mean over seeds): LoRA", "lora_test_accuracy", percent],
     ["full fine-tune", "full_finetune_test_accuracy", percent],
     ["from scratch", "scratch_vit_test_accuracy", percent],
     ["LoRA's trainable share", "lora_trainable_fraction", percent],
