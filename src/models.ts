@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 export type ModelName = "mlp" | "small-cnn" | "lenet5" | "keras-cnn";
 
 export interface ModelOptions {
-  /** Seeds the weight initialisers, so a run can be repeated exactly. */
+  /** Seeds the weight initialisers. Dropout masks are drawn unseeded (see `seeded`), so a model with dropout repeats a run only up to that noise. */
   seed?: number;
   numClasses?: number;
 }
