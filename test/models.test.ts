@@ -74,9 +74,9 @@ test("every model maps a batch of digits to probabilities", () => {
 test("dropout draws a new mask on every training call, also in a seeded model", () => {
   for (const model of [buildMlp({ seed: 1 }), buildSmallCnn({ seed: 1 }), buildKerasCnn({ seed: 1 })]) {
     const masks = [0, 1].map(() =>
-      model.layers.filter((l) => l.getClassName() === "Dropout").map((layer) => {
-        return tf.tidy(() => Array.from((layer.apply(tf.ones([64, 100]), { training: true }) as tf.Tensor).dataSync()));
-      }),
+      model.layers
+        .filter((l) => l.getClassName() === "Dropout")
+        .map((layer) => tf.tidy(() => Array.from((layer.apply(tf.ones([64, 100]), { training: true }) as tf.Tensor).dataSync()))),
     );
     assert.ok(masks[0].length > 0, `${model.name} has dropout layers`);
     masks[0].forEach((first, i) => assert.notDeepEqual(first, masks[1][i], `${model.name}: layer ${i} repeated its mask`));

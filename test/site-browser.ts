@@ -30,7 +30,6 @@ export function collectProblems(page: Page): string[] {
   return problems;
 }
 
-/** The smallest text a page may draw in a diagram, an image caption or a plot title, in CSS pixels. */
 /**
  * Open `url` in a new context and wait until its plotly figures and mermaid diagrams are drawn.
  * On timeout `problems` says so; the caller's assertions then say what is missing.
@@ -48,6 +47,7 @@ export async function openPage(browser: Browser, url: string, options: { colorSc
   return { page, problems, close: () => context.close() };
 }
 
+/** The smallest text a page may draw in a diagram, an image caption or a plot title, in CSS pixels. */
 export const MIN_TEXT_PX = 12;
 
 // A string, not a function, for page.evaluate: tsx would wrap named helpers in __name(), which the page lacks.
