@@ -75,10 +75,10 @@ async function benchModels(names: string[], rounds: number, steps: number, info:
   tf.dispose([x, y]);
 }
 
-/** Per-kernel time of one training step of the reference CNN (kernels called inside our kernels are listed too). */
-async function profileStep(): Promise<void> {
+/** Per-kernel time of one training step of each model (kernels called inside our kernels are listed too). */
+async function profileStep(name: string): Promise<void> {
   const { x, y } = batch();
-  const model = referenceCnn();
+  const model = models[name]();
   model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
   for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
   const start = performance.now();
@@ -92,15 +92,17 @@ async function profileStep(): Promise<void> {
     byKernel.set(k.name, { ms: entry.ms + (k.kernelTimeMs as number), calls: entry.calls + 1 });
   }
   for (const [kernel, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
-    console.log(JSON.stringify({ kernel, calls, ms: +ms.toFixed(2) }));
+    console.log(JSON.stringify({ model: name, kernel, calls, ms: +ms.toFixed(2) }));
   }
-  console.log(JSON.stringify({ kernel: "(whole step, profiled)", ms: +total.toFixed(1) }));
+  console.log(JSON.stringify({ model: name, kernel: "(whole step, profiled)", ms: +total.toFixed(1) }));
+  model.dispose();
+  tf.dispose([x, y]);
 }
 
 async function child(args: { backend: string; threads: string; models: string; rounds: string; steps: string; profile: boolean }): Promise<void> {
   const info = await initBackend({ backend: args.backend as BackendName, threads: Number(args.threads), quiet: true });
   console.error(info.summary);
-  if (args.profile) await profileStep();
+  if (args.profile) for (const name of args.models.split(",")) await profileStep(name);
   else await benchModels(args.models.split(","), Number(args.rounds), Number(args.steps), info);
 }
 

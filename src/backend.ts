@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerConv2dGrads } from "./kernels/conv2d-grads";
 import { registerCpuFallbacks } from "./kernels/cpu-fallback";
-import { registerMatMulTransposed } from "./kernels/matmul-transposed";
+import { registerBatchMatMul } from "./kernels/batch-matmul";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
 import { registerSumLeading } from "./kernels/sum-leading";
 import { registerThreadedWasm } from "./wasm-threaded";
@@ -60,7 +60,7 @@ function setUpWasm(threads: number): void {
   if (threads > 1) registerThreadedWasm(threads);
   registerConv2dGrads();
   registerMaxPoolGrad();
-  registerMatMulTransposed();
+  registerBatchMatMul();
   registerSumLeading();
   registerCpuFallbacks();
   wasmSetUp = true;

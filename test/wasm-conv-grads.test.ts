@@ -88,7 +88,7 @@ test("maxPool gradient matches cpu, including ties from ReLU zeros and overlappi
   }
 });
 
-test("2×2 maxPool gradient (the unrolled path) goes to the first maximum on ties, like cpu, strides 1 and 2", async () => {
+test("2×2 maxPool gradient goes to the first maximum on ties, like cpu, strides 1 and 2", async () => {
   const r = rng(7);
   for (const strides of [1, 2] as const) {
     for (let i = 0; i < 6; i++) {

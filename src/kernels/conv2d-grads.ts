@@ -1,6 +1,10 @@
 // Conv2D gradients for the wasm backend, both expressed as forward convolutions so they run on XNNPACK's fast conv.
 // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter and a slow direct-loop Conv2DBackpropInput.
+// A first layer's filter gradient (1 to 4 input channels) is the exception: as a convolution it has a huge kernel and
+// a 3×3 output, which XNNPACK runs slowly on one thread; the course's SIMD kernel (simd/kernels.as.ts) sums it directly.
 import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapOffset, simdKernels } from "./simd";
 
 type Conv2DGradAttrs = {
   strides: [number, number] | number;
@@ -14,6 +18,26 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DGradAttr
   if (attrs.dataFormat !== "NHWC") throw new Error(`wasm conv2d gradients support NHWC only, got ${attrs.dataFormat}`);
   const [xs, fs] = [xShape as [number, number, number, number], filterShape as [number, number, number, number]];
   return tf.backend_util.computeConv2DInfo(xs, fs, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+}
+
+/** Few input channels and whole vectors of output channels: the SIMD kernel's case. */
+const smallIn = (info: tf.backend_util.Conv2DInfo) => info.inChannels <= 4 && info.outChannels % 4 === 0;
+
+/** dW for few input channels, summed directly by the SIMD kernel over a zero-padded copy of x. */
+function conv2dBackpropFilterSmallIn(x: tf.TensorInfo, dy: tf.TensorInfo, i: tf.backend_util.Conv2DInfo, backend: BackendWasm): tf.TensorInfo {
+  const { top, left } = i.padInfo;
+  // Rows and columns the convolution reads past the input (never fewer than none).
+  const bottom = Math.max(0, (i.outHeight - 1) * i.strideHeight + i.filterHeight - i.inHeight - top);
+  const right = Math.max(0, (i.outWidth - 1) * i.strideWidth + i.filterWidth - i.inWidth - left);
+  const padded = backend.makeOutput([i.batchSize * (i.inHeight + top + bottom) * (i.inWidth + left + right) * i.inChannels], "float32");
+  const dw = backend.makeOutput([i.filterHeight, i.filterWidth, i.inChannels, i.outChannels], "float32");
+  simdKernels(backend).convFilterGradSmallIn(
+    heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), heapOffset(backend, padded),
+    i.batchSize, i.inHeight, i.inWidth, i.inChannels, i.outHeight, i.outWidth, i.outChannels, i.filterHeight, i.filterWidth,
+    i.strideHeight, i.strideWidth, top, bottom, left, right,
+  );
+  backend.disposeData(padded.dataId);
+  return dw;
 }
 
 /** Drops rows/cols where a padding amount is negative, so the remaining pads are all >= 0. */
@@ -71,9 +95,12 @@ export function registerConv2dGrads(): void {
   tf.registerKernel({
     kernelName: "Conv2DBackpropFilter",
     backendName: "wasm",
-    kernelFunc: ({ inputs, attrs }) => {
+    kernelFunc: ({ inputs, attrs, backend }) => {
       const { filterShape, ...rest } = attrs as unknown as Conv2DGradAttrs & { filterShape: number[] };
-      return tf.tidy(() => conv2dBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, filterShape, rest));
+      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const info = convInfo(x.shape, filterShape, rest);
+      if (smallIn(info) && x.dtype === "float32") return conv2dBackpropFilterSmallIn(x, dy, info, backend as BackendWasm);
+      return tf.tidy(() => conv2dBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, filterShape, rest));
     },
   });
   tf.registerKernel({

@@ -1,0 +1,12 @@
+// The course's SIMD kernels against cpu on wasm's threaded build (shared memory); the cases are in wasm-simd-cases.ts.
+import { before } from "node:test";
+import { initBackend } from "../src/backend";
+import { simdCases } from "./wasm-simd-cases";
+
+before(async () => {
+  delete process.env.TFJS_BACKEND;
+  delete process.env.TFJS_THREADS;
+  await initBackend({ backend: "wasm", threads: 2, quiet: true });
+});
+
+simdCases("wasm, 2 threads");
