@@ -1,14 +1,20 @@
 // npm run bench: training and inference throughput of the course's models, one JSON line per measurement.
 //   npm run bench [-- --backends wasm,cpu --threads 1,2 --models reference-cnn,small-cnn --rounds 5 --steps 4]
-//   npm run bench -- --profile            per-kernel times of one reference-CNN training step instead
-//   npm run bench -- --torch PATH         also run PyTorch's reference script (e.g. ../shared/bench/torch_ref.py 2)
+//   npm run bench -- --profile            per-kernel times of one training step of each model instead
+//   npm run bench -- --torch PATH         also PyTorch's reference script, e.g. ../shared/bench/torch_ref.py, for every
+//                                         model it defines, at each --threads count, in the same run
+//   npm run bench -- --readme             then rewrite README.md's speed table from this run's numbers
 // Each backend × thread count runs in its own process, because wasm's thread pool is fixed once started.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type BackendName } from "../src/backend";
 import { buildViT } from "../src/attention";
+import { writeFileAtomic } from "../src/atomic-write";
+import { buildGPT, nextTokenBatch, trainStep } from "../src/gpt";
 import { MODEL_BUILDERS } from "../src/models";
 
 const BATCH = 128;
@@ -30,8 +36,13 @@ function referenceCnn(): tf.LayersModel {
 const models: Record<string, () => tf.LayersModel> = {
   "reference-cnn": referenceCnn,
   ...MODEL_BUILDERS,
+  // 08's ViT and 09's language model at the notebooks' sizes (09: ~100 characters, 32 windows of 64 per step).
   "tiny-vit": () => buildViT({ imageSize: 28, channels: 1, patchSize: 7, dim: 64, depth: 2, heads: 4, mlpDim: 128, classes: 10 }),
+  "tiny-gpt": () => buildGPT({ vocabSize: GPT_VOCAB, contextLength: GPT_CONTEXT, dim: 64, depth: 2, heads: 4, mlpDim: 256 }),
 };
+const GPT_VOCAB = 100;
+const GPT_CONTEXT = 64;
+const GPT_BATCH = 32;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,34 +67,54 @@ function batch(): { x: tf.Tensor; y: tf.Tensor } {
   return { x, y };
 }
 
+/** A training step and an inference step of one model on a fixed random batch; `samples` per step. */
+function stepsOf(name: string, model: tf.LayersModel, images: { x: tf.Tensor; y: tf.Tensor }) {
+  if (name === "tiny-gpt") {
+    // 09's loop: next-token loss through trainStep (one loss read-back per step, as in the notebook).
+    const tokens = Array.from({ length: GPT_BATCH * (GPT_CONTEXT + 1) }, (_, i) => (i * 7919) % GPT_VOCAB);
+    const text = nextTokenBatch(tokens, Array.from({ length: GPT_BATCH }, (_, b) => b * GPT_CONTEXT), GPT_CONTEXT);
+    const optimizer = tf.train.adam();
+    return {
+      samples: GPT_BATCH,
+      train: async () => trainStep(model, optimizer, text),
+      infer: async () => tf.dispose(await (model.predict(text.x) as tf.Tensor).data()),
+      dispose: () => tf.dispose([text.x, text.y]),
+    };
+  }
+  model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
+  return {
+    samples: BATCH,
+    train: () => model.trainOnBatch(images.x, images.y),
+    infer: async () => tf.dispose(await (model.predict(images.x) as tf.Tensor).data()),
+    dispose: () => {},
+  };
+}
+
 async function benchModels(names: string[], rounds: number, steps: number, info: { backend: string; threads: number }): Promise<void> {
-  const { x, y } = batch();
+  const images = batch();
   for (const name of names) {
     const model = models[name]();
-    model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
-    const phases = {
-      train: () => model.trainOnBatch(x, y),
-      infer: async () => tf.dispose(await (model.predict(x) as tf.Tensor).data()),
-    };
-    for (const [phase, step] of Object.entries(phases)) {
-      const ms = await timeSteps(step, rounds, steps);
-      const line = { model: name, backend: info.backend, threads: info.threads, batch: BATCH, phase, samples_per_s: Math.round((BATCH * 1000) / ms), ms_per_step: +ms.toFixed(1) };
+    const bench = stepsOf(name, model, images);
+    for (const phase of ["train", "infer"] as const) {
+      const ms = await timeSteps(bench[phase], rounds, steps);
+      const line = { model: name, backend: info.backend, threads: info.threads, batch: bench.samples, phase, samples_per_s: Math.round((bench.samples * 1000) / ms), ms_per_step: +ms.toFixed(1) };
       console.log(JSON.stringify(line));
     }
+    bench.dispose();
     model.dispose();
   }
-  tf.dispose([x, y]);
+  tf.dispose([images.x, images.y]);
 }
 
 /** Per-kernel time of one training step of each model (kernels called inside our kernels are listed too). */
 async function profileStep(name: string): Promise<void> {
-  const { x, y } = batch();
+  const images = batch();
   const model = models[name]();
-  model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
-  for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+  const bench = stepsOf(name, model, images);
+  for (let i = 0; i < 3; i++) await bench.train();
   const start = performance.now();
   const profile = await tf.profile(async () => {
-    await model.trainOnBatch(x, y);
+    await bench.train();
   });
   const total = performance.now() - start;
   const byKernel = new Map<string, { ms: number; calls: number }>();
@@ -95,8 +126,9 @@ async function profileStep(name: string): Promise<void> {
     console.log(JSON.stringify({ model: name, kernel, calls, ms: +ms.toFixed(2) }));
   }
   console.log(JSON.stringify({ model: name, kernel: "(whole step, profiled)", ms: +total.toFixed(1) }));
+  bench.dispose();
   model.dispose();
-  tf.dispose([x, y]);
+  tf.dispose([images.x, images.y]);
 }
 
 async function child(args: { backend: string; threads: string; models: string; rounds: string; steps: string; profile: boolean }): Promise<void> {
@@ -104,6 +136,55 @@ async function child(args: { backend: string; threads: string; models: string; r
   console.error(info.summary);
   if (args.profile) for (const name of args.models.split(",")) await profileStep(name);
   else await benchModels(args.models.split(","), Number(args.rounds), Number(args.steps), info);
+}
+
+type Line = { model: string; backend: string; threads: number; batch: number; phase: string; samples_per_s: number; ms_per_step?: number };
+
+/** Runs a command, passes its output through, and returns the JSON lines it printed. */
+function run(command: string, args: string[]): { lines: Line[]; ok: boolean } {
+  const result = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
+  process.stdout.write(result.stdout ?? "");
+  const lines = (result.stdout ?? "").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
+  return { lines, ok: result.status === 0 };
+}
+
+const README_BEGIN = "<!-- bench:begin (written by npm run bench -- --readme) -->";
+const README_END = "<!-- bench:end -->";
+
+/** The README's speed table: wasm at 1 and 2 threads against PyTorch CPU, training, from this run's lines. */
+function speedTable(lines: Line[], threads: number[]): string {
+  const rate = (model: string, backend: string, t: number, phase = "train") =>
+    lines.find((l) => l.model === model && l.backend === backend && l.threads === t && l.phase === phase)?.samples_per_s;
+  const fmt = (v: number | undefined) => (v === undefined ? "–" : Math.round(v).toLocaleString("en"));
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}×`);
+  const [one, most] = [Math.min(...threads), Math.max(...threads)];
+  const head = [
+    "| model | batch | wasm, " + one + " thread | wasm, " + most + " threads | " + most + " ÷ " + one + " threads | PyTorch, " + one + " thread | PyTorch, " + most + " threads | wasm ÷ PyTorch, " + most + " threads |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  const rows = [...new Set(lines.filter((l) => l.backend === "wasm").map((l) => l.model))].map((m) => {
+    const batch = lines.find((l) => l.model === m)?.batch;
+    const [w1, w2, p1, p2] = [rate(m, "wasm", one), rate(m, "wasm", most), rate(m, "pytorch-cpu", one), rate(m, "pytorch-cpu", most)];
+    return `| ${m} | ${batch} | ${fmt(w1)} | ${fmt(w2)} | ${ratio(w2, w1)} | ${fmt(p1)} | ${fmt(p2)} | ${ratio(w2, p2)} |`;
+  });
+  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim() || "unknown";
+  const when = new Date().toISOString().slice(0, 10);
+  return [
+    `Training samples per second (tiny-gpt: windows of ${GPT_CONTEXT} tokens), measured in one run on ${os.availableParallelism()} cores of ${cpu}, ${when}, commit ${commit}:`,
+    "",
+    ...head,
+    ...rows,
+  ].join("\n");
+}
+
+function writeReadme(table: string): void {
+  const file = path.join(__dirname, "..", "README.md");
+  const text = fs.readFileSync(file, "utf8");
+  const [a, b] = [text.indexOf(README_BEGIN), text.indexOf(README_END)];
+  if (a < 0 || b < a) throw new Error(`README.md has no "${README_BEGIN}" … "${README_END}" block to rewrite; add the two markers where the table goes.`);
+  writeFileAtomic(file, text.slice(0, a + README_BEGIN.length) + "\n" + table + "\n" + text.slice(b));
+  console.error("bench: README.md's speed table rewritten");
 }
 
 async function main(): Promise<void> {
@@ -116,24 +197,45 @@ async function main(): Promise<void> {
       steps: { type: "string", default: "4" },
       profile: { type: "boolean", default: false },
       torch: { type: "string" },
+      readme: { type: "boolean", default: false },
       child: { type: "string" }, // internal: "backend:threads"
     },
   });
-  const unknown = values.models.split(",").filter((m) => !(m in models));
+  const names = values.models.split(",");
+  const unknown = names.filter((m) => !(m in models));
   if (unknown.length) throw new Error(`Unknown model(s) ${unknown.join(", ")}; known: ${Object.keys(models).join(", ")}`);
+  const threads = values.threads.split(",").map(Number);
+  if (threads.some((t) => !(t >= 1))) throw new Error(`--threads ${values.threads}: give thread counts of 1 or more, e.g. 2,1`);
   if (values.child) {
-    const [backend, threads] = values.child.split(":");
-    return child({ ...values, backend, threads });
+    const [backend, t] = values.child.split(":");
+    return child({ ...values, backend, threads: t });
   }
-  const runs = values.backends.split(",").flatMap((b) => (b === "wasm" ? values.threads.split(",").map((t) => `${b}:${t}`) : [`${b}:1`]));
-  for (const run of values.profile ? [runs[0]] : runs) {
-    const args = [require.resolve("tsx/cli"), __filename, "--child", run, "--models", values.models, "--rounds", values.rounds, "--steps", values.steps];
-    const result = spawnSync(process.execPath, values.profile ? [...args, "--profile"] : args, { stdio: "inherit" });
-    if (result.status !== 0) process.exitCode = 1;
+  if (values.torch && !fs.existsSync(values.torch)) throw new Error(`--torch ${values.torch}: no such script (e.g. ../shared/bench/torch_ref.py)`);
+  const runs = values.backends.split(",").flatMap((b) => (b === "wasm" ? threads.map((t) => `${b}:${t}`) : [`${b}:1`]));
+  const lines: Line[] = [];
+  for (const r of values.profile ? [runs[0]] : runs) {
+    const args = [require.resolve("tsx/cli"), __filename, "--child", r, "--models", values.models, "--rounds", values.rounds, "--steps", values.steps];
+    const result = run(process.execPath, values.profile ? [...args, "--profile"] : args);
+    lines.push(...result.lines);
+    if (!result.ok) process.exitCode = 1;
   }
-  if (values.torch) {
-    const [script, ...rest] = values.torch.split(" ");
-    spawnSync("/usr/bin/python3", [script, ...rest], { stdio: "inherit" });
+  if (values.torch && !values.profile) {
+    // The same models in PyTorch, where the script defines them (it exits with "unknown model" otherwise).
+    for (const t of threads) {
+      for (const name of names) {
+        const result = spawnSync("/usr/bin/python3", [values.torch, String(t), name], { encoding: "utf8" });
+        if (result.status === 0) {
+          process.stdout.write(result.stdout);
+          lines.push(...result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line));
+        } else if (!/unknown model/.test(result.stderr)) {
+          throw new Error(`${values.torch} ${t} ${name} failed: ${result.stderr.trim().split("\n").pop()}`);
+        }
+      }
+    }
+  }
+  if (values.readme) {
+    if (values.profile) throw new Error("--readme needs throughput lines, not --profile");
+    writeReadme(speedTable(lines, threads));
   }
 }
 
