@@ -140,12 +140,14 @@ async function child(args: { backend: string; threads: string; models: string; r
 
 type Line = { model: string; backend: string; threads: number; batch: number; phase: string; samples_per_s: number; ms_per_step?: number };
 
+/** The JSON measurement lines in a process's output (the rest is progress text). */
+const jsonLines = (text: string): Line[] => text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
+
 /** Runs a command, passes its output through, and returns the JSON lines it printed. */
 function run(command: string, args: string[]): { lines: Line[]; ok: boolean } {
   const result = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
   process.stdout.write(result.stdout ?? "");
-  const lines = (result.stdout ?? "").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
-  return { lines, ok: result.status === 0 };
+  return { lines: jsonLines(result.stdout ?? ""), ok: result.status === 0 };
 }
 
 const README_BEGIN = "<!-- bench:begin (written by npm run bench -- --readme) -->";
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
         const result = spawnSync("/usr/bin/python3", [values.torch, String(t), name], { encoding: "utf8" });
         if (result.status === 0) {
           process.stdout.write(result.stdout);
-          lines.push(...result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line));
+          lines.push(...jsonLines(result.stdout));
         } else if (!/unknown model/.test(result.stderr)) {
           throw new Error(`${values.torch} ${t} ${name} failed: ${result.stderr.trim().split("\n").pop()}`);
         }

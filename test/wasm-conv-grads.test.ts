@@ -1,12 +1,9 @@
 // Conv2D and MaxPool gradients on wasm (our kernels) must equal the cpu backend's on randomised shapes.
 import { test, before } from "node:test";
-import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
 import { seededRandom as rng } from "../src/seeded-random";
-
-const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-const values = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+import { assertClose, int, values } from "./wasm-simd-cases";
 
 /** Gradients of Σ f(inputs)·weights (fixed, non-uniform) on one backend, as plain arrays. */
 async function gradsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): Promise<Float32Array[]> {
@@ -19,17 +16,6 @@ async function gradsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Tensor, in
     })(xs);
     return g.map((t) => t.dataSync() as Float32Array);
   });
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  let maxDiff = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < expected.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(maxDiff / scale <= 1e-4, `${what}: max |wasm − cpu| = ${maxDiff} on values up to ${scale}`);
 }
 
 before(async () => {

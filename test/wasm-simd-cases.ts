@@ -6,8 +6,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom as rng } from "../src/seeded-random";
 
-const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-const values = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+export const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+export const values = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** f's value and, unless `grads` is false, its gradients (through Σ f·sin(0.7·index)) on one backend, as plain arrays. */
@@ -30,7 +30,8 @@ async function valueAndGradsOn(backend: string, f: (...xs: tf.Tensor[]) => tf.Te
   return result;
 }
 
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+/** Relative closeness: the largest difference against the largest expected magnitude, at most 1e-4. */
+export function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, what);
   let maxDiff = 0;
   let scale = 1e-6;

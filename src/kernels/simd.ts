@@ -24,7 +24,7 @@ const compiled = new Map<string, WebAssembly.Module>();
 const instances = new WeakMap<object, SimdKernels>();
 
 /** Throws a one-line error naming the missing binary and the command that builds it. */
-export function checkSimdBuilt(): void {
+function checkSimdBuilt(): void {
   for (const file of Object.values(simdFiles)) {
     const full = path.join(simdDir, file);
     if (!fs.existsSync(full)) throw new Error(`The course's wasm kernels are not built (${full} is missing): run "npm run build".`);
