@@ -4,6 +4,7 @@
 // --results: after a passing run of the whole course, writes notebooks/results/<profile>.json and the
 // README's results table from it.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "./runner/build";
@@ -12,7 +13,7 @@ import { entryFor, loadConfig, matches, profileOf, type CourseConfig, type Profi
 import { executeNotebook, type NotebookResult } from "./runner/execute";
 import { checkMetrics, formatChecks } from "./runner/metrics";
 import { readNotebook, writeAtomic, writeNotebook } from "./runner/notebook";
-import { Progress } from "./runner/progress";
+import { elapsed, Progress } from "./runner/progress";
 import { collectResults, renderResultsTable, withResultsSection, writeResults } from "./runner/results";
 import { schedule } from "./runner/schedule";
 
@@ -23,6 +24,7 @@ interface Task {
   name: string;
   file: string;
   needs: string[];
+  estimate?: number;
 }
 
 function usage(): never {
@@ -75,6 +77,31 @@ function writeReport(file: string, profile: string, results: NotebookResult[], o
   writeAtomic(file, JSON.stringify({ profile, notebooks }, null, 2) + "\n");
 }
 
+/**
+ * Seconds each notebook took last time, for the scheduler's order: the folder's own report for this profile,
+ * else the committed results of this profile, else of the full profile (its proportions are close enough).
+ */
+function lastSeconds(outDir: string, profile: string): Map<string, number> {
+  const read = (file: string) => {
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as { profile?: string; notebooks?: { path?: string; name?: string; profile?: string; seconds?: number; status?: string }[] };
+    } catch {
+      return undefined;
+    }
+  };
+  const seconds = new Map<string, number>();
+  const report = read(path.join(outDir, "report.json"));
+  for (const r of report?.notebooks ?? []) {
+    if (r.path && r.profile === profile && r.status === "ok" && typeof r.seconds === "number") seconds.set(path.basename(r.path, ".ipynb"), r.seconds);
+  }
+  for (const name of [profile, "full"]) {
+    for (const r of read(path.join(ROOT, "notebooks", "results", `${name}.json`))?.notebooks ?? []) {
+      if (r.name && !seconds.has(r.name) && typeof r.seconds === "number") seconds.set(r.name, r.seconds);
+    }
+  }
+  return seconds;
+}
+
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -108,7 +135,13 @@ async function main(): Promise<void> {
     process.stderr.write("no course notebooks (notebooks/NN-*.ipynb) to run\n");
     return;
   }
-  process.stderr.write(`profile: ${chosen.name} (${chosen.why}); ${files.length} notebook(s), ${jobs} at a time\n`);
+  // Side by side, each kernel gets its share of the cores: wasm's pool threads that wait for a busy core
+  // slow everything down (measured: the quick course took 12:10 with 2 threads per kernel, 8:xx with 1).
+  const kernelEnv: Record<string, string> = {};
+  const cores = os.availableParallelism();
+  if (jobs > 1 && !process.env.TFJS_THREADS) kernelEnv.TFJS_THREADS = String(Math.max(1, Math.floor(cores / jobs)));
+  const threadsNote = kernelEnv.TFJS_THREADS ? `; TFJS_THREADS=${kernelEnv.TFJS_THREADS} per kernel (${cores} cores)` : "";
+  process.stderr.write(`profile: ${chosen.name} (${chosen.why}); ${files.length} notebook(s), ${jobs} at a time${threadsNote}\n`);
   ensureBuilt(ROOT);
 
   const outDir = path.resolve(values.out!);
@@ -128,12 +161,15 @@ async function main(): Promise<void> {
   };
 
   const progress = new Progress();
+  const runStarted = performance.now();
   const results = new Map<string, NotebookResult>();
-  const tasks: Task[] = files.map((file) => ({ name: nameOf(file), file, needs: needsOf(file) }));
+  const estimates = lastSeconds(outDir, chosen.name);
+  const tasks: Task[] = files.map((file) => ({ name: nameOf(file), file, needs: needsOf(file), estimate: estimates.get(nameOf(file)) }));
   const finish = (task: Task, result: NotebookResult) => {
     results.set(task.name, result);
     const metrics = Object.entries(result.metrics).map(([k, v]) => `${k}=${typeof v === "number" ? Number(v.toPrecision(4)) : v}`).join(" ");
-    progress.finish(task.name, result.status, result.seconds, [metrics && `  ${metrics}`, result.error].filter(Boolean).join("\n"));
+    const memory = result.peak_rss_mb !== undefined && result.status !== "cached" ? `  kernel peak memory ${result.peak_rss_mb} MB` : "";
+    progress.finish(task.name, result.status, result.seconds, [memory, metrics && `  ${metrics}`, result.error].filter(Boolean).join("\n"));
   };
 
   await schedule(
@@ -157,6 +193,7 @@ async function main(): Promise<void> {
         cellTimeoutMs,
         notebookTimeoutMs,
         onCell: (done, total) => progress.cell(task.name, done, total),
+        env: kernelEnv,
       });
       writeNotebook(executed, notebook);
       checkResult(result, profile, chosen.name);
@@ -170,7 +207,7 @@ async function main(): Promise<void> {
   const notebooks = tasks.map((t) => results.get(t.name)!);
   writeReport(path.join(outDir, "report.json"), chosen.name, notebooks, outDir);
   const failed = notebooks.filter((r) => r.status === "error" || r.status === "timeout");
-  process.stderr.write(`${notebooks.length - failed.length} passed, ${failed.length} failed · report: ${path.relative(process.cwd(), path.join(outDir, "report.json"))}\n`);
+  process.stderr.write(`${notebooks.length - failed.length} passed, ${failed.length} failed in ${elapsed((performance.now() - runStarted) / 1000)} (wall clock, ${jobs} at a time) · report: ${path.relative(process.cwd(), path.join(outDir, "report.json"))}\n`);
   if (failed.length) process.exitCode = 1;
   if (values.results) {
     if (failed.length) throw new Error("--results: not written, because notebooks failed");

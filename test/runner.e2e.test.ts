@@ -16,7 +16,7 @@ interface Run {
   stderr: string;
   out: string;
   tmp: string;
-  report: { profile: string; notebooks: { path: string; status: string; metrics: Record<string, unknown>; cells: { index: number; status: string }[]; error?: string }[] };
+  report: { profile: string; notebooks: { path: string; status: string; metrics: Record<string, unknown>; cells: { index: number; status: string }[]; error?: string; peak_rss_mb?: number }[] };
 }
 
 const fixture = (name: string) => path.join(FIXTURES, `${name}.ipynb`);
@@ -79,6 +79,9 @@ test("success: parameters injected, streams, \\r collapsed, display updated by i
   assert.deepEqual(entry.metrics, { score: 0.1, dataset: "toy" });
   assert.ok(entry.cells.every((c) => c.status === "ok"));
   assert.ok(!alive(pidOf(run.tmp, "ok")), "kernel gone after success");
+  // The kernel's peak memory: a tslab kernel with tfjs loaded holds well over 50 MB and, for this notebook, under 4 GB.
+  assert.ok(entry.peak_rss_mb !== undefined && entry.peak_rss_mb > 50 && entry.peak_rss_mb < 4096, `peak_rss_mb ${entry.peak_rss_mb}`);
+  assert.match(run.stderr, /kernel peak memory \d+ MB/);
 
   const nb = executed(run, "ok");
   assert.equal(nb.nbformat, 4);

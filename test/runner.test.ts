@@ -10,7 +10,7 @@ import { decode, encode, newMessage, type Message } from "../scripts/runner/wire
 import { collapseCarriageReturns, OutputCollector } from "../scripts/runner/outputs";
 import { injectParameters } from "../scripts/runner/parameters";
 import { checkMetrics, formatChecks, readMetrics } from "../scripts/runner/metrics";
-import { schedule } from "../scripts/runner/schedule";
+import { chainSeconds, schedule } from "../scripts/runner/schedule";
 import { cacheKey } from "../scripts/runner/cache";
 import { entryFor } from "../scripts/runner/config";
 import { readResultsSection, renderResultsTable, withResultsSection, type ResultsFile } from "../scripts/runner/results";
@@ -145,6 +145,30 @@ test("schedule: needs run first, at most `jobs` at once, a failed need skips its
   await assert.rejects(schedule([{ name: "x", needs: ["y"] }, { name: "y", needs: ["x"] }], 1, async () => true, () => {}), /cycle: x → y → x/);
 });
 
+test("schedule: the longest remaining chain starts first, so short tasks never delay a long one others wait for", async () => {
+  // Like the course: "late" waits for "long"; "a" and "b" are short and first in the list.
+  const tasks = [
+    { name: "a", needs: [], estimate: 1 },
+    { name: "b", needs: [], estimate: 1 },
+    { name: "long", needs: [], estimate: 50 },
+    { name: "late", needs: ["long"], estimate: 40 },
+    { name: "mid", needs: [], estimate: 60 },
+  ];
+  assert.deepEqual(Object.fromEntries(chainSeconds(tasks)), { a: 1, b: 1, long: 90, late: 40, mid: 60 });
+  const started: string[] = [];
+  await schedule(tasks, 2, async (t) => {
+    started.push(t.name);
+    await new Promise((r) => setTimeout(r, t.estimate));
+    return true;
+  }, () => {});
+  // Slots go to long (90) and mid (60); when long ends, late (40) goes before a and b (1 each).
+  assert.deepEqual(started.slice(0, 3), ["long", "mid", "late"]);
+  // Without estimates, the list order decides.
+  const plain: string[] = [];
+  await schedule([{ name: "x", needs: [] }, { name: "y", needs: [] }, { name: "z", needs: [] }], 1, async (t) => (plain.push(t.name), true), () => {});
+  assert.deepEqual(plain, ["x", "y", "z"]);
+});
+
 test("cache key changes with the notebook, an imported helper (transitively), data, lockfile, parameters", () => {
   const root = mkdtempSync(path.join(tmpdir(), "cache-key-"));
   mkdirSync(path.join(root, "notebooks"));
@@ -190,6 +214,23 @@ test("results: the README's results table is the one generated from notebooks/re
   assert.equal(readResultsSection(readme), renderResultsTable(results, "notebooks/results/full.json"));
   assert.equal(results.profile, "full");
   assert.ok(results.notebooks.every((n) => n.status === "ok"), "a results file only comes from a passing run");
+});
+
+test("results: the table gets a memory column only when the file measured the kernels' peak memory", () => {
+  const base: ResultsFile = {
+    profile: "full", date: "2026-12-03T00:00:00Z", commit: "abc", backend: "wasm", dataset: "mnist", total_seconds: 70,
+    machine: { cpu: "cpu", cores: 2, memory_gib: 24, node: "v22", platform: "linux x64" },
+    notebooks: [
+      { name: "00-setup", status: "ok", seconds: 10, cached: false, metrics: {} },
+      { name: "04-training-a-cnn", status: "ok", seconds: 60, cached: false, peak_rss_mb: 1234, metrics: { test_accuracy_mlp: 0.98 } },
+    ],
+  };
+  const table = renderResultsTable(base, "f.json");
+  assert.match(table, /\| notebook \| time \| kernel peak memory \| results \|\n\|---\|---\|---\|---\|/);
+  assert.match(table, /\| `00-setup` \| 0:10 \| – \| – \|/);
+  assert.match(table, /\| `04-training-a-cnn` \| 1:00 \| 1,234 MB \| MLP 98\.00%;/);
+  const without = renderResultsTable({ ...base, notebooks: base.notebooks.map(({ peak_rss_mb: _, ...n }) => n) }, "f.json");
+  assert.match(without, /\| notebook \| time \| results \|\n\|---\|---\|---\|\n/);
 });
 
 test("results: the section between the markers is replaced, the rest of the README kept; missing markers are an error", () => {

@@ -23,6 +23,8 @@ export interface NotebookResult {
   status: Status;
   seconds: number;
   kernel_start_seconds?: number;
+  /** The kernel's peak resident memory (MB), read just before it stopped; absent where the OS does not say. */
+  peak_rss_mb?: number;
   metrics: Metrics;
   cells: CellResult[];
   /** One readable paragraph: notebook, cell, its first lines and the error text. */
@@ -36,6 +38,8 @@ export interface ExecuteOptions {
   cellTimeoutMs: number;
   notebookTimeoutMs: number;
   onCell?: (done: number, total: number) => void;
+  /** Added to the kernel's environment (for example TFJS_THREADS when notebooks run side by side). */
+  env?: Record<string, string>;
 }
 
 const seconds = (since: number) => Math.round((performance.now() - since) / 10) / 100;
@@ -77,12 +81,14 @@ export async function executeNotebook(file: string, opts: ExecuteOptions): Promi
   let kernel: Kernel | undefined;
   try {
     const kernelStarted = performance.now();
-    kernel = await Kernel.start(path.dirname(path.resolve(file)));
+    kernel = await Kernel.start(path.dirname(path.resolve(file)), undefined, opts.env);
     result.kernel_start_seconds = seconds(kernelStarted);
     await runCells(kernel, notebook, file, opts, started, result, fail);
   } catch (error) {
     fail("error", `${file}: ${(error as Error).message}`);
   } finally {
+    const peak = kernel?.peakRssMb();
+    if (peak !== undefined) result.peak_rss_mb = peak;
     if (result.status === "ok") await kernel?.shutdown();
     else await kernel?.kill();
   }

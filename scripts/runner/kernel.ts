@@ -1,6 +1,6 @@
 // A tslab kernel process and a Jupyter client for it over ZeroMQ: start, wait until ready, execute, interrupt, stop.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -78,8 +78,8 @@ export class Kernel {
     child.stdout!.resume();
   }
 
-  /** Spawns `tslab kernel` in `cwd` (the notebook's folder) and resolves once it answers kernel_info. */
-  static async start(cwd: string, startupMs = 60_000): Promise<Kernel> {
+  /** Spawns `tslab kernel` in `cwd` (the notebook's folder), with `env` added to ours, and resolves once it answers kernel_info. */
+  static async start(cwd: string, startupMs = 60_000, env: Record<string, string> = {}): Promise<Kernel> {
     const dir = mkdtempSync(path.join(tmpdir(), "nbk-"));
     const key = randomBytes(16).toString("hex");
     const connection = { transport: "ipc", ip: path.join(dir, "k"), ...PORTS, key, signature_scheme: "hmac-sha256" };
@@ -87,6 +87,7 @@ export class Kernel {
     writeFileSync(file, JSON.stringify(connection));
     const child = spawn(process.execPath, [...PRELOADS, TSLAB, "kernel", "--config-path", file], {
       cwd,
+      env: { ...process.env, ...env },
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -218,6 +219,16 @@ export class Kernel {
   }
 
   /** Asks the kernel to shut down, then makes sure the whole process group is gone. */
+  /** The kernel process's peak resident memory so far in MB (Linux's VmHWM), or undefined where /proc has none. */
+  peakRssMb(): number | undefined {
+    try {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"))?.[1];
+      return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+    } catch {
+      return undefined;
+    }
+  }
+
   async shutdown(graceMs = 2000): Promise<void> {
     if (!this.exitInfo) {
       this.send(this.control, encode(this.key, newMessage(this.session, "shutdown_request", { restart: false })));

@@ -16,7 +16,7 @@ export interface ResultsFile {
   backend: string; // the backend line the notebooks reported, e.g. "wasm"
   dataset: string;
   total_seconds: number; // sum over notebooks (they ran one at a time)
-  notebooks: { name: string; status: string; seconds: number; cached: boolean; metrics: Metrics }[];
+  notebooks: { name: string; status: string; seconds: number; cached: boolean; peak_rss_mb?: number; metrics: Metrics }[];
 }
 
 function commitOf(root: string): string {
@@ -34,7 +34,8 @@ export function collectResults(profile: string, results: NotebookResult[], cache
   const first = (key: string) => results.map((r) => r.metrics[key]).find((v) => typeof v === "string") as string | undefined;
   const notebooks = results.map((r) => {
     const name = path.basename(r.path, ".ipynb");
-    return { name, status: r.status === "cached" ? "ok" : r.status, seconds: Number(r.seconds.toFixed(1)), cached: cached.has(name), metrics: r.metrics };
+    const memory = r.peak_rss_mb !== undefined ? { peak_rss_mb: r.peak_rss_mb } : {};
+    return { name, status: r.status === "cached" ? "ok" : r.status, seconds: Number(r.seconds.toFixed(1)), cached: cached.has(name), ...memory, metrics: r.metrics };
   });
   return {
     profile,
@@ -94,18 +95,20 @@ const HEADLINES: Record<string, [string, string, (v: unknown) => string][]> = {
 
 /** The README's results section (Markdown) for a results file. */
 export function renderResultsTable(r: ResultsFile, file: string): string {
+  const memory = r.notebooks.some((n) => n.peak_rss_mb !== undefined); // a column only for files that measured it
   const rows = r.notebooks.map((n) => {
     const key = n.name.slice(0, 2);
     const shown = (HEADLINES[key] ?? []).map(([label, metric, format]) => `${label} ${format(n.metrics[metric])}`).join("; ");
-    return `| \`${n.name}\` | ${minutes(n.seconds)} | ${shown || "–"} |`;
+    const peak = memory ? ` ${n.peak_rss_mb !== undefined ? `${n.peak_rss_mb.toLocaleString("en")} MB` : "–"} |` : "";
+    return `| \`${n.name}\` | ${minutes(n.seconds)} |${peak} ${shown || "–"} |`;
   });
   return [
     `Measured by \`npm run notebooks -- --profile ${r.profile} --results\` (written to \`${file}\`) on ${r.date.slice(0, 10)}:`,
     `${r.machine.cores} cores (${r.machine.cpu}), ${r.backend} backend, dataset \`${r.dataset}\`, commit ${r.commit}.`,
     `The whole course took ${minutes(r.total_seconds)} (min:s), one notebook at a time.`,
     "",
-    "| notebook | time | results |",
-    "|---|---|---|",
+    memory ? "| notebook | time | kernel peak memory | results |" : "| notebook | time | results |",
+    memory ? "|---|---|---|---|" : "|---|---|---|",
     ...rows,
   ].join("\n");
 }
