@@ -136,7 +136,8 @@ async function main(): Promise<void> {
     return;
   }
   // Side by side, each kernel gets its share of the cores: wasm's pool threads that wait for a busy core
-  // slow everything down (measured: the quick course took 12:10 with 2 threads per kernel, 8:xx with 1).
+  // slow everything down (measured on 2 cores, --jobs 2: the quick course took 12:10 with 2 threads per kernel,
+  // 9:09 with 1, same parameters).
   const kernelEnv: Record<string, string> = {};
   const cores = os.availableParallelism();
   if (jobs > 1 && !process.env.TFJS_THREADS) kernelEnv.TFJS_THREADS = String(Math.max(1, Math.floor(cores / jobs)));
