@@ -1,34 +1,46 @@
 // Rich output for notebooks: multi-MIME display bundles and in-place updates by display id.
-// tslab's public `display` sends one MIME type per output. A bundle with several (plotly JSON + HTML,
-// PNG + text) needs tslab's internal writer `require("tslab/dist/jupyter").lastWriteDisplayData`,
-// which is not public API, so this module is the only place that touches it.
-// Outside a kernel (tests, scripts) there is no writer: display() returns false and writes nothing,
-// and callers decide whether to print a plain-text fallback.
+// Where the bundles go: a writer set with `setDisplayWriter` (the live course page sets one), else the
+// tslab kernel's (src/platform.ts). Outside both (tests, scripts) there is no writer: display() returns
+// false and writes nothing, and callers decide whether to print a plain-text fallback.
 
-import { randomBytes } from "node:crypto";
+import { kernelWriter } from "./platform";
 
 /** MIME type → content. Binary images are base64 strings, JSON types are objects. */
 export type MimeBundle = Record<string, unknown>;
 
-interface DisplayMessage {
+export interface DisplayMessage {
   data: MimeBundle;
   metadata: Record<string, unknown>;
   transient: { display_id?: string };
 }
-type Writer = (msg: DisplayMessage, update: boolean) => void;
+/** Receives one display message; `update` replaces the output with the same display id. */
+export type DisplayWriter = (msg: DisplayMessage, update: boolean) => void;
 
-function kernelWriter(): Writer | null {
-  try {
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: Writer | null };
-    return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
-  } catch {
-    return null;
-  }
+let pageWriter: DisplayWriter | null = null;
+
+/** Sends every later display to `writer` (null: back to the kernel's). For runtimes other than tslab. */
+export function setDisplayWriter(writer: DisplayWriter | null): void {
+  pageWriter = writer;
 }
 
-/** True when running inside a tslab kernel that can receive display data. */
+const writer = (): DisplayWriter | null => pageWriter ?? kernelWriter();
+
+/** True when display data has somewhere to go: a tslab kernel or a writer set with `setDisplayWriter`. */
 export function inKernel(): boolean {
-  return kernelWriter() !== null;
+  return writer() !== null;
+}
+
+/** `bytes` random bytes as hex, for display and element ids (Web Crypto: Node and browsers alike). */
+export function randomId(bytes: number): string {
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Base64 of bytes, for image/png bundles: Buffer in Node, btoa in a page. */
+export function base64(bytes: Uint8Array): string {
+  if (typeof Buffer !== "undefined") return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 export interface DisplayOptions {
@@ -41,7 +53,7 @@ export interface DisplayOptions {
 
 /** Sends a MIME bundle to the notebook. Returns false (and does nothing) outside a kernel. */
 export function display(data: MimeBundle, { displayId, update = false, metadata = {} }: DisplayOptions = {}): boolean {
-  const write = kernelWriter();
+  const write = writer();
   if (!write) return false;
   write({ data, metadata, transient: displayId ? { display_id: displayId } : {} }, update && displayId !== undefined);
   return true;
@@ -49,7 +61,7 @@ export function display(data: MimeBundle, { displayId, update = false, metadata 
 
 /** One output cell area that can be redrawn in place, e.g. a progress line or a live chart. */
 export class LiveDisplay {
-  readonly id = randomBytes(8).toString("hex");
+  readonly id = randomId(8);
   private shown = false;
 
   /** The first call creates the output, later calls replace it. */
@@ -77,6 +89,6 @@ export function showTable(headers: string[], rows: (string | number)[][]): void 
 
 /** Shows a PNG image (with alt text); outside a kernel prints the alt text. */
 export function showPng(png: Uint8Array, alt = "image"): void {
-  const data = { "image/png": Buffer.from(png).toString("base64"), "text/plain": `<${alt}>` };
+  const data = { "image/png": base64(png), "text/plain": `<${alt}>` };
   if (!display(data)) console.log(`<${alt}>`);
 }

@@ -12,9 +12,8 @@
 //   the window.Plotly it already has.
 // A PNG snapshot would need a headless browser per figure; the JSON + HTML pair needs none.
 
-import * as fs from "node:fs";
-import { randomBytes } from "node:crypto";
-import { LiveDisplay, MimeBundle } from "./display";
+import { LiveDisplay, MimeBundle, randomId } from "./display";
+import { plotlyLibrary } from "./platform";
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -135,18 +134,19 @@ export function heatmap(z: number[][], rowLabels: string[], colLabels: string[],
   return { data, layout: layout({ height: 460, ...axes }, { yaxis: { title: { text: axes.yTitle ?? "" }, autorange: "reversed", type: "category" }, xaxis: { title: { text: axes.xTitle ?? "" }, type: "category" } }), config: CONFIG };
 }
 
-let plotlySource: string | null = null;
+let plotlySource: string | null | undefined;
 /** Display id of the output that inlined plotly.js in this kernel session. */
 let libraryCarrier: string | null = null;
 
+/** plotly.js as a script element, or "" where the page has its own (src/platform.browser.ts). */
 function plotlyScript(): string {
-  plotlySource ??= fs.readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/script/gi, "<\\/script");
-  return `<script type="text/javascript">${plotlySource}</script>`;
+  if (plotlySource === undefined) plotlySource = plotlyLibrary()?.replace(/<\/script/gi, "<\\/script") ?? null;
+  return plotlySource === null ? "" : `<script type="text/javascript">${plotlySource}</script>`;
 }
 
 /** The MIME bundle for a figure; with `inlinePlotly` its HTML also carries plotly.js itself. */
 export function figureBundle(fig: Figure, inlinePlotly = false): MimeBundle {
-  const id = `plotly-${randomBytes(6).toString("hex")}`;
+  const id = `plotly-${randomId(6)}`;
   const json = JSON.stringify(fig).replace(/</g, "\\u003c");
   const html =
     (inlinePlotly ? plotlyScript() : "") +

@@ -1,0 +1,25 @@
+// The two things src/ does differently in Node (the tslab kernel, scripts, tests) and in a web page (the
+// course site running cells live). This file is the Node side; src/platform.browser.ts is the page's, with
+// the same exports. Bundlers pick the browser file through package.json's "browser" field (esbuild and
+// Vite follow it), so no other module asks where it runs, and none imports tslab or node:fs for these.
+import * as fs from "node:fs";
+import type { DisplayWriter } from "./display";
+
+/**
+ * tslab's writer for display data with several MIME types. Its public `display` sends one type per output,
+ * so this uses the internal `require("tslab/dist/jupyter").lastWriteDisplayData`, which is not public API:
+ * this is the only place that touches it. Null outside a kernel (tests, scripts).
+ */
+export function kernelWriter(): DisplayWriter | null {
+  try {
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: DisplayWriter | null };
+    return typeof jupyter.lastWriteDisplayData === "function" ? jupyter.lastWriteDisplayData : null;
+  } catch {
+    return null;
+  }
+}
+
+/** plotly.js's minified source, to inline in the first figure of a kernel session (no CDN: works offline). */
+export function plotlyLibrary(): string | null {
+  return fs.readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
+}
