@@ -106,6 +106,12 @@ test("metrics: a key \"a - b\" or \"a / b\" checks a margin or ratio between two
   const fail = checkMetrics({ finetune: 0.86, scratch: 0.85, vit: 0.5 }, ranges);
   assert.deepEqual(fail.map((c) => [c.metric, c.ok, c.value === undefined]), [["finetune - scratch", false, false], ["vit / cnn", false, true]]);
   assert.match(formatChecks(fail), /FAIL\s+finetune - scratch\s+0\.01\s+0\.03 \.\. inf/);
+  // A margin between margins: the lead at 10 labels minus the lead at 1000.
+  const shrink = { "*": { "ft_10 - scratch_10 - ft_1000 + scratch_1000": { min: 0 } } };
+  const lead = checkMetrics({ ft_10: 0.72, scratch_10: 0.65, ft_1000: 0.97, scratch_1000: 0.94 }, shrink)[0];
+  assert.ok(lead.ok && Math.abs((lead.value as number) - 0.04) < 1e-12, String(lead.value));
+  assert.equal(checkMetrics({ ft_10: 0.72, scratch_10: 0.70, ft_1000: 0.97, scratch_1000: 0.90 }, shrink)[0].ok, false);
+  assert.equal(checkMetrics({ ft_10: 0.72, scratch_10: 0.70, ft_1000: 0.97 }, shrink)[0].value, undefined, "a missing metric fails");
 });
 
 test("config keys match a notebook by full name or NN prefix", () => {

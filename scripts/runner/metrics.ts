@@ -23,17 +23,28 @@ export interface MetricCheck {
   ok: boolean;
 }
 
-// A key is a metric name, or a comparison of two: "a - b" (a margin: `{ "min": 0.03 }` says a beats b by
-// at least 3 points) or "a / b" (a ratio). That is how the config guards the orderings the prose relies on.
-const COMPARISON = /^(\w+)\s*([-/])\s*(\w+)$/;
+// A key is a metric name, or a comparison: "a - b" (a margin: `{ "min": 0.03 }` says a beats b by at least
+// 3 points), "a / b" (a ratio), or a sum of several with + and - (for a margin between margins, e.g.
+// "ft_10 - scratch_10 - ft_1000 + scratch_1000": fine-tuning's lead shrinks with more labels). That is how
+// the config guards the orderings the prose relies on.
+const RATIO = /^(\w+)\s*\/\s*(\w+)$/;
+const SUM = /^\w+(\s*[-+]\s*\w+)+$/;
 
 function valueOf(key: string, metrics: Metrics): Metrics[string] | undefined {
-  const comparison = COMPARISON.exec(key);
-  if (!comparison) return metrics[key];
-  const [, a, op, b] = comparison;
-  const [x, y] = [metrics[a], metrics[b]];
-  if (typeof x !== "number" || typeof y !== "number") return undefined;
-  return op === "-" ? x - y : x / y;
+  const num = (name: string) => (typeof metrics[name] === "number" ? (metrics[name] as number) : undefined);
+  const ratio = RATIO.exec(key);
+  if (ratio) {
+    const [x, y] = [num(ratio[1]), num(ratio[2])];
+    return x === undefined || y === undefined ? undefined : x / y;
+  }
+  if (!SUM.test(key)) return metrics[key];
+  let total = 0;
+  for (const [, sign, name] of key.matchAll(/([-+]?)\s*(\w+)/g)) {
+    const v = num(name);
+    if (v === undefined) return undefined;
+    total += sign === "-" ? -v : v;
+  }
+  return total;
 }
 
 /** Checks every configured metric or comparison for the reported dataset (or "*"); a missing metric fails. */
