@@ -15,16 +15,13 @@ import { checkMetrics, formatChecks } from "./runner/metrics";
 import { readNotebook, writeAtomic, writeNotebook } from "./runner/notebook";
 import { elapsed, Progress } from "./runner/progress";
 import { collectResults, renderResultsTable, withResultsSection, writeResults } from "./runner/results";
-import { schedule } from "./runner/schedule";
+import { schedule, type Task as ScheduledTask } from "./runner/schedule";
 
 const ROOT = path.resolve(__dirname, "..");
 const COURSE_NOTEBOOK = /^\d\d-.*\.ipynb$/;
 
-interface Task {
-  name: string;
+interface Task extends ScheduledTask {
   file: string;
-  needs: string[];
-  estimate?: number;
 }
 
 function usage(): never {

@@ -218,7 +218,6 @@ export class Kernel {
     }
   }
 
-  /** Asks the kernel to shut down, then makes sure the whole process group is gone. */
   /** The kernel process's peak resident memory so far in MB (Linux's VmHWM), or undefined where /proc has none. */
   peakRssMb(): number | undefined {
     try {
@@ -229,6 +228,7 @@ export class Kernel {
     }
   }
 
+  /** Asks the kernel to shut down, then makes sure the whole process group is gone. */
   async shutdown(graceMs = 2000): Promise<void> {
     if (!this.exitInfo) {
       this.send(this.control, encode(this.key, newMessage(this.session, "shutdown_request", { restart: false })));

@@ -21,6 +21,7 @@
 import { parse } from "acorn";
 import type * as ESTree from "estree";
 import { transform } from "sucrase";
+import type { DisplayWriter } from "../../../src/display";
 import { formatArgs, formatValue } from "./inspect";
 
 export type CellOutput =
@@ -29,7 +30,7 @@ export type CellOutput =
   | { output_type: "error"; ename: string; evalue: string; traceback: string[] };
 
 export interface DisplayModule {
-  setDisplayWriter(writer: ((msg: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void) | null): void;
+  setDisplayWriter(writer: DisplayWriter | null): void;
 }
 
 export interface RunResult {
