@@ -5,7 +5,8 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { simdDir, simdFiles } from "../src/kernels/simd";
+import { simdFiles } from "../src/kernels/simd";
+import { COURSE_WASM_DIR as simdDir } from "../src/platform";
 
 const source = path.join(__dirname, "..", "src", "kernels", "simd", "kernels.as.ts");
 const asc = require.resolve("assemblyscript/bin/asc.js");

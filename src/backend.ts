@@ -5,25 +5,12 @@ import { execFileSync } from "node:child_process";
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { registerConv2dGrads } from "./kernels/conv2d-grads";
-import { registerCpuFallbacks } from "./kernels/cpu-fallback";
-import { registerBatchMatMul } from "./kernels/batch-matmul";
-import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
-import { registerSumLeading } from "./kernels/sum-leading";
+import { registerWasmTrainingKernels, summarise, type BackendInfo } from "./backend-summary";
 import { registerThreadedWasm } from "./wasm-threaded";
 
+export type { BackendInfo } from "./backend-summary";
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const backendNames: BackendName[] = ["tensorflow", "wasm", "cpu"];
-
-export interface BackendInfo {
-  backend: BackendName;
-  tfjsVersion: string;
-  threads: number;
-  simd: boolean;
-  gpu?: string;
-  /** One line for people, e.g. "tfjs 4.22.0 on wasm: 2 threads, SIMD". */
-  summary: string;
-}
 
 export interface BackendOptions {
   backend?: BackendName;
@@ -58,11 +45,7 @@ let wasmSetUp = false;
 function setUpWasm(threads: number): void {
   if (wasmSetUp) return;
   if (threads > 1) registerThreadedWasm(threads);
-  registerConv2dGrads();
-  registerMaxPoolGrad();
-  registerBatchMatMul();
-  registerSumLeading();
-  registerCpuFallbacks();
+  registerWasmTrainingKernels();
   wasmSetUp = true;
 }
 
@@ -82,12 +65,6 @@ async function tryBackend(name: BackendName, threads: number): Promise<Omit<Back
     return { backend: name, threads: 1, simd: false };
   }
   return { backend: name, threads: getThreadsCount(), simd: (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) as boolean };
-}
-
-function summarise(info: Omit<BackendInfo, "summary">): string {
-  const parts = [`${info.threads} thread${info.threads === 1 ? "" : "s"}`, info.simd ? "SIMD" : "no SIMD"];
-  if (info.gpu) parts.unshift(`GPU ${info.gpu}`);
-  return `tfjs ${info.tfjsVersion} on ${info.backend}: ${parts.join(", ")}`;
 }
 
 async function select(opts: BackendOptions): Promise<BackendInfo> {

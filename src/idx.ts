@@ -132,7 +132,7 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
 }
 
 /** Encodes an array as IDX bytes (big-endian). */
-export function encodeIdx({ data, shape, dtype }: IdxArray): Buffer {
+export function encodeIdx({ data, shape, dtype }: IdxArray): Uint8Array {
   const info = IDX_DTYPES[dtype];
   if (!info) throw new Error(`encodeIdx: unknown dtype ${dtype}`);
   if (!(data instanceof info.array)) throw new Error(`encodeIdx: dtype ${dtype} needs a ${info.array.name}, got ${data.constructor.name}`);
@@ -141,7 +141,7 @@ export function encodeIdx({ data, shape, dtype }: IdxArray): Buffer {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`encodeIdx: shape [${shape}] holds ${count} elements, data has ${data.length}`);
   const headerBytes = 4 + 4 * shape.length;
-  const out = Buffer.alloc(headerBytes + count * info.bytes);
+  const out = new Uint8Array(headerBytes + count * info.bytes);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[2] = info.code;
   out[3] = shape.length;

@@ -2,8 +2,8 @@
 // imageGridHtml / showImageGrid lay out one PNG per image with its caption as real HTML text under it
 // (legible at any zoom, selectable, wrapping on a phone), so no caption is ever drawn into a bitmap.
 
-import { PNG } from "pngjs";
-import { display } from "./display";
+import { base64, display } from "./display";
+import { encodePng } from "./platform";
 
 type RGB = [number, number, number];
 
@@ -38,7 +38,7 @@ const PAD = 4;
  * Draws `count` images of height×width, stored one after another in `pixels` (e.g. a [N, 28, 28]
  * dataset slice), into one PNG grid. Returns the PNG file bytes.
  */
-export function imageGrid(pixels: ArrayLike<number>, count: number, height: number, width: number, options: GridOptions = {}): Buffer {
+export function imageGrid(pixels: ArrayLike<number>, count: number, height: number, width: number, options: GridOptions = {}): Uint8Array {
   const { scale = 2, normalizeEach = false } = options;
   const cols = Math.min(options.cols ?? 10, count);
   const rows = Math.ceil(count / cols);
@@ -46,8 +46,8 @@ export function imageGrid(pixels: ArrayLike<number>, count: number, height: numb
   const cellW = width * scale + PAD;
   const cellH = height * scale + PAD;
 
-  const png = new PNG({ width: cols * cellW + PAD, height: rows * cellH + PAD });
-  png.data.fill(255); // white background, opaque
+  const png = { width: cols * cellW + PAD, height: rows * cellH + PAD, data: new Uint8Array(0) };
+  png.data = new Uint8Array(png.width * png.height * 4).fill(255); // white background, opaque
   const put = (x: number, y: number, [r, g, b]: RGB) => {
     const i = (y * png.width + x) * 4;
     png.data[i] = r;
@@ -62,7 +62,7 @@ export function imageGrid(pixels: ArrayLike<number>, count: number, height: numb
     for (let y = 0; y < height * scale; y++)
       for (let x = 0; x < width * scale; x++) put(ox + x, oy + y, colour(Math.floor(y / scale) * width + Math.floor(x / scale)));
   }
-  return PNG.sync.write(png);
+  return encodePng(png.data, png.width, png.height);
 }
 
 const NEGATIVE: RGB = [33, 102, 172];
@@ -91,11 +91,11 @@ function colourMap(pixels: ArrayLike<number>, offset: number, size: number, [lo,
 }
 
 /** One image of a stack as its own PNG, each pixel scale×scale. */
-function imagePng(pixels: ArrayLike<number>, n: number, height: number, width: number, options: GridOptions): Buffer {
+function imagePng(pixels: ArrayLike<number>, n: number, height: number, width: number, options: GridOptions): Uint8Array {
   const { scale = 2, normalizeEach = false } = options;
   const [lo, hi] = options.range ?? (pixels instanceof Uint8Array ? [0, 255] : [0, 1]);
   const colour = colourMap(pixels, n * height * width, height * width, [lo, hi], normalizeEach, options.diverging ?? false);
-  const png = new PNG({ width: width * scale, height: height * scale });
+  const png = { width: width * scale, height: height * scale, data: new Uint8Array(width * scale * height * scale * 4) };
   for (let y = 0; y < png.height; y++)
     for (let x = 0; x < png.width; x++) {
       const i = (y * png.width + x) * 4;
@@ -105,7 +105,7 @@ function imagePng(pixels: ArrayLike<number>, n: number, height: number, width: n
       png.data[i + 2] = b;
       png.data[i + 3] = 255;
     }
-  return PNG.sync.write(png);
+  return encodePng(png.data, png.width, png.height);
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -123,7 +123,7 @@ export function imageGridHtml(pixels: ArrayLike<number>, count: number, height: 
   const gap = 8;
   const figures = Array.from({ length: count }, (_, n) => {
     const caption = captions?.[n];
-    const img = `<img src="data:image/png;base64,${imagePng(pixels, n, height, width, options).toString("base64")}" width="${width * scale}" height="${height * scale}" alt="${escapeHtml(caption?.replace(/\n/g, ", ") ?? `image ${n + 1}`)}" style="display:block;margin:0 auto;image-rendering:pixelated;outline:1px solid rgba(128,128,128,0.35)">`;
+    const img = `<img src="data:image/png;base64,${base64(imagePng(pixels, n, height, width, options))}" width="${width * scale}" height="${height * scale}" alt="${escapeHtml(caption?.replace(/\n/g, ", ") ?? `image ${n + 1}`)}" style="display:block;margin:0 auto;image-rendering:pixelated;outline:1px solid rgba(128,128,128,0.35)">`;
     const rgb = captionColors?.[n];
     const colour = rgb ? `color:rgb(${rgb.join(",")});` : "";
     const text = caption === undefined ? "" : `<figcaption style="margin-top:3px;font:13px/1.3 system-ui,-apple-system,'Segoe UI',sans-serif;${colour}overflow-wrap:anywhere">${caption.split("\n").map(escapeHtml).join("<br>")}</figcaption>`;

@@ -8,7 +8,7 @@ const pixel = (png: PNG, x: number, y: number) => Array.from(png.data.subarray((
 
 test("two 2×2 images side by side at scale 1, on white with 4 px gaps", () => {
   const images = new Uint8Array([0, 255, 128, 0, 255, 255, 255, 255]);
-  const png = PNG.sync.read(imageGrid(images, 2, 2, 2, { scale: 1 }));
+  const png = PNG.sync.read(Buffer.from(imageGrid(images, 2, 2, 2, { scale: 1 })));
   assert.equal(png.width, 2 * (2 + 4) + 4);
   assert.equal(png.height, 2 + 4 + 4);
   assert.deepEqual(pixel(png, 0, 0), [255, 255, 255]); // margin
@@ -19,17 +19,17 @@ test("two 2×2 images side by side at scale 1, on white with 4 px gaps", () => {
 });
 
 test("float input uses 0..1, and scale repeats pixels", () => {
-  const png = PNG.sync.read(imageGrid(new Float32Array([0.5]), 1, 1, 1, { scale: 3 }));
+  const png = PNG.sync.read(Buffer.from(imageGrid(new Float32Array([0.5]), 1, 1, 1, { scale: 3 })));
   for (const [x, y] of [[4, 4], [6, 6]]) assert.deepEqual(pixel(png, x, y), [128, 128, 128]);
 });
 
 test("normalizeEach stretches every image to black..white", () => {
-  const png = PNG.sync.read(imageGrid(new Float32Array([-3, 5]), 1, 1, 2, { scale: 1, normalizeEach: true }));
+  const png = PNG.sync.read(Buffer.from(imageGrid(new Float32Array([-3, 5]), 1, 1, 2, { scale: 1, normalizeEach: true })));
   assert.deepEqual([pixel(png, 4, 4), pixel(png, 5, 4)], [[0, 0, 0], [255, 255, 255]]);
 });
 
 test("diverging colours: negative blue, zero white, positive red, symmetric around 0", () => {
-  const png = PNG.sync.read(imageGrid(new Float32Array([-2, 0, 1, 2]), 1, 1, 4, { scale: 1, normalizeEach: true, diverging: true }));
+  const png = PNG.sync.read(Buffer.from(imageGrid(new Float32Array([-2, 0, 1, 2]), 1, 1, 4, { scale: 1, normalizeEach: true, diverging: true })));
   assert.deepEqual(pixel(png, 4, 4), [33, 102, 172]);
   assert.deepEqual(pixel(png, 5, 4), [255, 255, 255]);
   const half = pixel(png, 6, 4);

@@ -2,9 +2,8 @@
 // scripts/build-wasm.ts) into the memory of tfjs's wasm backend, so they read and write its tensors in place.
 // The threaded build's memory is shared and the single-threaded build's is not; a module must declare which kind it
 // imports, so there are two binaries of the same source.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { courseWasm } from "../platform";
 
 /** The exports of kernels.as.ts; every pointer is a byte offset into the backend's heap. */
 export interface SimdKernels {
@@ -16,20 +15,11 @@ export interface SimdKernels {
     transA: boolean, transB: boolean): void;
 }
 
-/** dist/kernels/simd/, found from src/kernels (tsx) and from dist/kernels (compiled) alike. */
-export const simdDir = path.join(__dirname, "..", "..", "dist", "kernels", "simd");
+/** The two builds, in dist/kernels/simd/ (see `courseWasm` in src/platform.ts for how each place reads them). */
 export const simdFiles = { plain: "kernels.wasm", shared: "kernels-shared.wasm" } as const;
 
 const compiled = new Map<string, WebAssembly.Module>();
 const instances = new WeakMap<object, SimdKernels>();
-
-/** Throws a one-line error naming the missing binary and the command that builds it. */
-function checkSimdBuilt(): void {
-  for (const file of Object.values(simdFiles)) {
-    const full = path.join(simdDir, file);
-    if (!fs.existsSync(full)) throw new Error(`The course's wasm kernels are not built (${full} is missing): run "npm run build".`);
-  }
-}
 
 /** The kernels, instantiated once per backend on the backend's own memory. */
 export function simdKernels(backend: BackendWasm): SimdKernels {
@@ -41,8 +31,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   const file = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer ? simdFiles.shared : simdFiles.plain;
   let compiledModule = compiled.get(file);
   if (!compiledModule) {
-    checkSimdBuilt();
-    compiledModule = new WebAssembly.Module(fs.readFileSync(path.join(simdDir, file)));
+    compiledModule = new WebAssembly.Module(courseWasm(file));
     compiled.set(file, compiledModule);
   }
   const kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as SimdKernels;
