@@ -103,7 +103,7 @@ describe("code cells and outputs", () => {
   });
   test("cell tag solution: an exercise's code and output fold together behind one toggle", () => {
     const page = html("00-fixture-basics.html");
-    assert.match(page, /<section class="cell code solution" data-cell="\d+"><details class="collapsed"><summary>Show solution<\/summary><div class="input">[^]*?SOLUTION_SOURCE[^]*?<div class="outputs"><pre class="output stream stdout">the answer of an exercise\n?<\/pre><\/div><\/details><\/section>/);
+    assert.match(page, /<section class="cell code solution" data-cell="\d+" data-tags="solution"><details class="collapsed"><summary>Show solution<\/summary><div class="input">[^]*?SOLUTION_SOURCE[^]*?<div class="outputs"><pre class="output stream stdout">the answer of an exercise\n?<\/pre><\/div><\/details><\/section>/);
   });
   test("errors: error outputs and stderr of failed cells are styled as errors; failed cells are marked", () => {
     const page = html("00-fixture-basics.html");

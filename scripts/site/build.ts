@@ -9,6 +9,7 @@ import { renderPage, type OutlineEntry, type PageSpec } from "./layout";
 import { renderHome } from "./home";
 import { copyModel, demoScripts, readModelFacts, renderDemo, MODEL_SITE_DIR, TRAINING_NOTEBOOK } from "./demo";
 import { copyAssets } from "./assets";
+import { liveConfig, LIVE_SCRIPT } from "./live/site";
 
 export interface SiteOptions {
   executedDir: string; // build/notebooks
@@ -16,6 +17,8 @@ export interface SiteOptions {
   modelDir: string; // models/digit-cnn
   outDir: string; // site/
   courseTitle?: string;
+  /** Notebook pages get live cells (scripts/site/live/); `buildLiveAssets` must then be run on outDir too. */
+  live?: { configFile: string };
 }
 
 export interface SiteSummary {
@@ -63,8 +66,13 @@ export function buildSite(options: SiteOptions): SiteSummary {
     const notRun = chapter.executed
       ? ""
       : `<div class="alert warning" role="note">This notebook has not been executed for this build: outputs are missing. Run <code>npm run notebooks</code>.</div>`;
-    const body = notRun + renderCells(chapter.notebook, md, env, chapter.run);
-    const scripts = [...(env.plotly ? ["assets/vendor/plotly.min.js"] : []), ...(env.mermaid ? ["assets/vendor/mermaid.min.js"] : [])];
+    const live = options.live ? liveConfig(chapter, options.live.configFile) : undefined;
+    const body = notRun + renderCells(chapter.notebook, md, env, chapter.run) + (live ?? "");
+    const scripts = [
+      ...(env.plotly || live ? ["assets/vendor/plotly.min.js"] : []),
+      ...(env.mermaid ? ["assets/vendor/mermaid.min.js"] : []),
+      ...(live ? [LIVE_SCRIPT] : []),
+    ];
     fs.copyFileSync(chapter.file, path.join(out, "notebooks", `${chapter.slug}.ipynb`));
     write(
       `${chapter.slug}.html`,

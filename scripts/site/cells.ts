@@ -2,7 +2,7 @@
 // and solution (an exercise's answer: code and output folded together behind "Show solution").
 import type * as nbformat from "@jupyterlab/nbformat";
 import type MarkdownIt from "markdown-it";
-import { joinSource } from "./html";
+import { escapeHtml, joinSource } from "./html";
 import { highlight } from "./highlight";
 import { renderOutput, type OutputEnv } from "./outputs";
 import type { RunRecord } from "./course";
@@ -52,7 +52,8 @@ function codeCell(cell: nbformat.ICodeCell, index: number, md: MarkdownIt, env: 
   }
   const note = failed ? `<p class="cell-status">This cell failed when the notebook was executed.</p>` : "";
   const body = tags.has("solution") ? collapsible("Show solution", input + note + outputs) : input + note + outputs;
-  return `<section class="cell code${failed ? " failed" : ""}${tags.has("solution") ? " solution" : ""}" data-cell="${index}">${body}</section>`;
+  const tagList = tags.size ? ` data-tags="${escapeHtml([...tags].join(" "))}"` : "";
+  return `<section class="cell code${failed ? " failed" : ""}${tags.has("solution") ? " solution" : ""}" data-cell="${index}"${tagList}>${body}</section>`;
 }
 
 export function renderCells(notebook: nbformat.INotebookContent, md: MarkdownIt, env: OutputEnv, run?: RunRecord): string {

@@ -15,7 +15,13 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".woff": "font/woff",
   ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+  ".gz": "application/gzip",
 };
+
+// Cross-origin isolation: with these two headers a page may use SharedArrayBuffer, which tfjs's wasm backend
+// needs to train on several threads. Every file of the site is same-origin, so nothing it loads is blocked.
+const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 
 /** Serve `root` on 127.0.0.1:`port` (0 = any free port); resolves once listening. */
 export function serveStatic(root: string, port: number): Promise<http.Server> {
@@ -33,7 +39,7 @@ export function serveStatic(root: string, port: number): Promise<http.Server> {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
       }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", ...ISOLATION }).end(body);
     });
   });
   return new Promise((resolve, reject) => {

@@ -42,9 +42,10 @@
     }
     return out;
   }
-  function drawPlots() {
+  // root: the page, or (live cells) the output element a figure has just been written into.
+  function drawPlots(root) {
     if (!window.Plotly) return;
-    document.querySelectorAll("script[data-plotly-for]").forEach(function (script) {
+    (root || document).querySelectorAll("script[data-plotly-for]").forEach(function (script) {
       var fig = JSON.parse(script.textContent);
       var config = Object.assign({ responsive: true, displaylogo: false }, fig.config || {});
       window.Plotly.newPlot(document.getElementById(script.dataset.plotlyFor), fig.data || [], themed(fig.layout || {}), config);
@@ -106,6 +107,7 @@
       });
     });
   });
+  window.courseDrawPlots = drawPlots;
   drawPlots();
   drawDiagrams();
 })();

@@ -1,0 +1,133 @@
+// Live cells in a real browser: the site is built with its live bundle and data, served by `npm run serve`'s
+// server (with the headers that allow wasm threads), and Debian's Chromium clicks the pages' own controls.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Browser, Page } from "playwright-core";
+import { buildSite } from "../scripts/site/build";
+import { buildLiveAssets } from "../scripts/site/live/site";
+import { serveStatic } from "../scripts/site/static-server";
+import { collectProblems, launchChromium } from "./site-browser";
+
+const ROOT = path.resolve(__dirname, "..");
+const NOTEBOOKS = path.join(ROOT, "notebooks");
+let server: Server;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  const outDir = mkdtempSync(path.join(tmpdir(), "live-site-"));
+  // Source notebooks (not executed): the live page needs the code, not the build's outputs.
+  buildSite({ executedDir: mkdtempSync(path.join(tmpdir(), "live-empty-")), sourceDir: NOTEBOOKS, modelDir: path.join(ROOT, "models/none"), outDir, live: { configFile: path.join(NOTEBOOKS, "course.config.json") } });
+  const live = await buildLiveAssets(outDir, NOTEBOOKS);
+  assert.ok(live.datasets.includes("mnist"), `the site carries MNIST (missing: ${live.missingDatasets}); run npm run data`);
+  server = await serveStatic(outDir, 0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(name: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = collectProblems(page);
+  await page.goto(base + name);
+  await page.waitForSelector(".live-bar .live-run-all");
+  return { page, problems };
+}
+
+const status = (page: Page) => page.locator(".live-status").textContent();
+const cellOutput = (page: Page, cell: number) => page.locator(`section.cell.code[data-cell="${cell}"] .outputs`).textContent();
+
+/** Replaces a cell's code through its editor, as a reader would: Edit, select all, type. */
+async function edit(page: Page, cell: number, code: string): Promise<void> {
+  const section = page.locator(`section.cell.code[data-cell="${cell}"]`);
+  if ((await section.locator(".cm-content").count()) === 0) await section.locator("button.live-edit").click();
+  await section.locator(".cm-content").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(code);
+}
+
+async function runAll(page: Page, timeout: number): Promise<string> {
+  await page.locator(".live-run-all").click();
+  await page.waitForFunction("window.courseLive && !window.courseLive.busy()", undefined, { timeout, polling: 500 });
+  return (await status(page)) ?? "";
+}
+
+test("Run all on 01 reads MNIST over HTTP and fills every output (tables, digits, a plotly figure) with no console errors", async () => {
+  const { page, problems } = await open("01-idx-format.html");
+  assert.match((await runAll(page, 120_000)), /^Ran all \d+ cells\.$/);
+  assert.deepEqual(problems, []);
+  assert.match((await cellOutput(page, 5)) ?? "", /Dataset: mnist/);
+  assert.match((await cellOutput(page, 7)) ?? "", /compressed 9,801,223 bytes → 47,040,016 bytes of IDX/);
+  assert.ok((await page.locator(".live-output table").count()) >= 2, "tables");
+  assert.ok((await page.locator(".live-output .image-grid img").count()) >= 10, "the digit grid");
+  assert.ok((await page.locator(".live-output .plotly-figure .main-svg").count()) >= 1, "the plotly figure is drawn");
+  await page.close();
+});
+
+test("Run all on 03 trains on wasm with the course's kernels, on both cores when the page is cross-origin isolated", async () => {
+  const { page, problems } = await open("03-cnn-from-scratch.html");
+  assert.match((await runAll(page, 300_000)), /^Ran all \d+ cells\.$/);
+  assert.deepEqual(problems, []);
+  const text = (await page.locator("main").textContent()) ?? "";
+  assert.match(text, /tfjs 4\.22\.0 on (wasm: 2 threads, SIMD|webgpu|webgl)/);
+  assert.match(text, /Reported metrics/);
+  await page.close();
+});
+
+test("a cell that throws shows its error and stops Run all there; an edited cell shows its new output; text stays escaped", async () => {
+  const { page, problems } = await open("01-idx-format.html");
+  const cells = await page.locator("section.cell.code[data-cell]").evaluateAll((s) => s.map((e) => Number((e as HTMLElement).dataset.cell)));
+  const [, second, third] = cells;
+  await edit(page, second, 'console.log("<script>window.__liveCellsXss = 1</script> <b>not bold</b>");\nthrow new Error("stop here");');
+  const ran = await runAll(page, 60_000);
+  assert.match(ran, /^Stopped: cell \[\d+\] raised an error/);
+  const out = (await cellOutput(page, second)) ?? "";
+  assert.match(out, /<script>window\.__liveCellsXss = 1<\/script> <b>not bold<\/b>/, "printed as text");
+  assert.match(out, /Error: stop here/);
+  assert.equal(await page.evaluate("window.__liveCellsXss"), undefined, "the printed script did not run");
+  assert.equal(await page.locator(`section.cell.code[data-cell="${second}"] .outputs b`).count(), 0);
+  assert.equal(await page.locator(`section.cell.code[data-cell="${third}"] .live-output`).count(), 0, "the cell after the error did not run");
+
+  await edit(page, second, "const answer = 6 * 7;\nanswer");
+  await page.locator(`section.cell.code[data-cell="${second}"] button.live-run`).click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.equal(((await cellOutput(page, second)) ?? "").trim(), "42");
+  await page.locator(`section.cell.code[data-cell="${second}"] button.live-edit`).click(); // now "Reset"
+  assert.match((await page.locator(`section.cell.code[data-cell="${second}"] .cm-content`).textContent()) ?? "", /import/, "Reset puts the course's code back");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("Restart forgets the cells' names and frees their tensors", async () => {
+  const { page, problems } = await open("01-idx-format.html");
+  const [first, second] = await page.locator("section.cell.code[data-cell]").evaluateAll((s) => s.map((e) => Number((e as HTMLElement).dataset.cell)));
+  await edit(page, first, 'import * as tf from "@tensorflow/tfjs";\nconst kept = tf.ones([4]);\nkept.sum().dataSync()[0]');
+  await page.locator(`section.cell.code[data-cell="${first}"] button.live-run`).click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.equal(((await cellOutput(page, first)) ?? "").trim(), "4");
+  await page.locator(".live-restart").click();
+  assert.match((await status(page)) ?? "", /^Restarted: every name the cells declared is gone and [1-9]\d* tensors were freed/);
+  await edit(page, second, "typeof kept");
+  await page.locator(`section.cell.code[data-cell="${second}"] button.live-run`).click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.equal(((await cellOutput(page, second)) ?? "").trim(), "undefined");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the setup notebook's page says why it does not run in the page", async () => {
+  const { page } = { page: await browser.newPage() };
+  await page.goto(base + "00-setup.html");
+  assert.match((await page.locator(".live-status").textContent()) ?? "", /does not run in the page: it checks the Node\.js and Jupyter installation/);
+  assert.equal(await page.locator(".live-run-all").count(), 0);
+  await page.close();
+});
