@@ -13,6 +13,11 @@ export function modelDir(name = DEFAULT_MODEL): string {
   return `indexeddb://course-${name}`;
 }
 
+/** Where the model lives, for people: this browser's IndexedDB. */
+export function modelLocation(name = DEFAULT_MODEL): string {
+  return `this browser's IndexedDB (${modelDir(name)})`;
+}
+
 const metadataKey = (name: string) => `course-model-metadata:${name}`;
 
 /** Saves model + metadata (backend and date are filled in) to IndexedDB; returns where. */

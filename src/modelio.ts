@@ -30,6 +30,11 @@ export function modelDir(name = DEFAULT_MODEL): string {
   return name.includes("/") || name.includes(path.sep) ? path.resolve(name) : path.join(MODELS_DIR, name);
 }
 
+/** Where the model lives, for people: "models/<name>/" (relative to the repository). */
+export function modelLocation(name = DEFAULT_MODEL): string {
+  return name.includes("/") || name.includes(path.sep) ? name : `models/${name}/`;
+}
+
 /** Saves model + metadata (backend and date are filled in) to models/<name>/; returns the folder. */
 export async function saveModel(model: tf.LayersModel, metadata: RunInfo, name = DEFAULT_MODEL): Promise<string> {
   const dir = modelDir(name);

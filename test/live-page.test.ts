@@ -2,41 +2,33 @@
 // server (with the headers that allow wasm threads), and Debian's Chromium clicks the pages' own controls.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import type { Browser, Page } from "playwright-core";
-import { buildSite } from "../scripts/site/build";
-import { buildLiveAssets } from "../scripts/site/live/site";
-import { serveStatic } from "../scripts/site/static-server";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { serveLiveSite, runAll as runAllIn, type LiveSite } from "../scripts/site/live/drive";
+import { entryFor, loadConfig } from "../scripts/runner/config";
+import { checkMetrics, formatChecks } from "../scripts/runner/metrics";
 import { collectProblems, launchChromium } from "./site-browser";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
-let server: Server;
+let site: LiveSite;
 let browser: Browser;
 let base: string;
 
 before(async () => {
-  const outDir = mkdtempSync(path.join(tmpdir(), "live-site-"));
-  // Source notebooks (not executed): the live page needs the code, not the build's outputs.
-  buildSite({ executedDir: mkdtempSync(path.join(tmpdir(), "live-empty-")), sourceDir: NOTEBOOKS, modelDir: path.join(ROOT, "models/none"), outDir, live: { configFile: path.join(NOTEBOOKS, "course.config.json") } });
-  const live = await buildLiveAssets(outDir, NOTEBOOKS);
-  assert.ok(live.datasets.includes("mnist"), `the site carries MNIST (missing: ${live.missingDatasets}); run npm run data`);
-  server = await serveStatic(outDir, 0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  site = await serveLiveSite(NOTEBOOKS);
+  assert.ok(site.assets.datasets.includes("mnist"), `the site carries MNIST (missing: ${site.assets.missingDatasets}); run npm run data`);
+  base = site.base;
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
+  site?.close();
 });
 
-async function open(name: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function open(name: string, context?: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = context ? await context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems = collectProblems(page);
   await page.goto(base + name);
   await page.waitForSelector(".live-bar .live-run-all");
@@ -55,11 +47,7 @@ async function edit(page: Page, cell: number, code: string): Promise<void> {
   await page.keyboard.insertText(code);
 }
 
-async function runAll(page: Page, timeout: number): Promise<string> {
-  await page.locator(".live-run-all").click();
-  await page.waitForFunction("window.courseLive && !window.courseLive.busy()", undefined, { timeout, polling: 500 });
-  return (await status(page)) ?? "";
-}
+const runAll = async (page: Page, timeout: number) => (await runAllIn(page, timeout)).status;
 
 test("Run all on 01 reads MNIST over HTTP and fills every output (tables, digits, a plotly figure) with no console errors", async () => {
   const { page, problems } = await open("01-idx-format.html");
@@ -130,4 +118,55 @@ test("the setup notebook's page says why it does not run in the page", async () 
   assert.match((await page.locator(".live-status").textContent()) ?? "", /does not run in the page: it checks the Node\.js and Jupyter installation/);
   assert.equal(await page.locator(".live-run-all").count(), 0);
   await page.close();
+});
+
+/** The quick profile's metric checks for a notebook, on what its page reported. */
+async function checkQuickMetrics(page: Page, notebook: string): Promise<void> {
+  const metrics = (await page.evaluate("window.courseLive.metrics()")) as Record<string, number | string | boolean>;
+  const ranges = entryFor(loadConfig(path.join(NOTEBOOKS, "course.config.json")).profiles.quick.metrics, notebook);
+  const checks = checkMetrics(metrics, ranges);
+  assert.equal(metrics.dataset, "mnist");
+  assert.ok(checks.length > 0 && checks.every((c) => c.ok), `${notebook} in the page, quick parameters:\n${formatChecks(checks)}`);
+}
+
+test("Run all on 02 and 04 with the quick parameters meets the quick profile's metric ranges; 04's model lands in IndexedDB and the demo page uses it", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const second = await open("02-features-and-labels.html", context);
+    assert.match(await runAll(second.page, 600_000), /^Ran all \d+ cells\.$/);
+    assert.deepEqual(second.problems, []);
+    await checkQuickMetrics(second.page, "02-features-and-labels.ipynb");
+    await second.page.close();
+
+    const fourth = await open("04-training-a-cnn.html", context);
+    const started = Date.now();
+    assert.match(await runAll(fourth.page, 1_500_000), /^Ran all \d+ cells\.$/);
+    assert.deepEqual(fourth.problems, []);
+    await checkQuickMetrics(fourth.page, "04-training-a-cnn.ipynb");
+    const metrics = (await fourth.page.evaluate("window.courseLive.metrics()")) as Record<string, number>;
+    const seconds = Object.entries(metrics).filter(([k]) => k.startsWith("train_seconds_")).map(([k, v]) => `${k.slice("train_seconds_".length)} ${v.toFixed(1)} s`);
+    console.log(`04 in the page (quick): Run all took ${((Date.now() - started) / 1000).toFixed(0)} s; training per model: ${seconds.join(", ")}`);
+    assert.match((await fourth.page.locator("main").textContent()) ?? "", /saved to indexeddb:\/\/course-digit-cnn/);
+    await fourth.page.close();
+
+    // This site has no model of its own (built without models/), so what the demo finds is the one 04 just trained.
+    const demo = await context.newPage();
+    const problems = collectProblems(demo);
+    await demo.goto(base + "demo.html");
+    await demo.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Model ready"), undefined, { timeout: 60_000 });
+    const origin = (await demo.locator("#model-origin").textContent()) ?? "";
+    assert.match(origin, new RegExp(`you trained in this browser with notebook 04's page on mnist \\(quick parameters\\), ${(100 * metrics.test_accuracy).toFixed(2)}% on its test set`));
+    assert.equal(await demo.locator("#no-model").isHidden(), true);
+    const box = (await demo.locator("#pad").boundingBox())!;
+    const x = box.x + box.width / 2;
+    await demo.mouse.move(x, box.y + box.height * 0.2);
+    await demo.mouse.down();
+    for (let step = 1; step <= 20; step++) await demo.mouse.move(x + step * 0.3, box.y + box.height * (0.2 + (0.6 * step) / 20));
+    await demo.mouse.up();
+    await demo.waitForFunction(() => document.getElementById("prediction")!.textContent !== "–", undefined, { timeout: 10_000 });
+    assert.match((await demo.textContent("#prediction")) ?? "", /^\d$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
 });

@@ -162,7 +162,8 @@ describe("home page", () => {
   test("links to the demo, which says which notebook to run when there is no model", () => {
     assert.match(page(), /href="demo.html"/);
     assert.match(html("demo.html"), /No trained model yet[^]*<code>04-training-a-cnn<\/code>/);
-    assert.doesNotMatch(html("demo.html"), /tf.min.js/);
+    assert.doesNotMatch(html("demo.html"), /model\.js/, "no site model to load");
+    assert.match(html("demo.html"), /<div class="demo" hidden>/, "the drawing area waits for a model trained in this browser");
   });
 });
 

@@ -38,8 +38,10 @@ export function copyModel(modelDir: string, siteDir: string): boolean {
   return true;
 }
 
+/** The demo's scripts: tfjs, the preprocessing, the site's model (when it has one) and the page's code, which also
+ *  finds a model trained live in this browser (notebook 04's page saves it to IndexedDB). */
 export function demoScripts(hasModel: boolean): string[] {
-  return hasModel ? ["assets/vendor/tf.min.js", "assets/mnist-preprocess.js", `${MODEL_SITE_DIR}/model.js`, "assets/demo.js"] : [];
+  return ["assets/vendor/tf.min.js", "assets/mnist-preprocess.js", ...(hasModel ? [`${MODEL_SITE_DIR}/model.js`] : []), "assets/demo.js"];
 }
 
 /** What the saved model's metadata.json says about it, if anything (written by notebook 04's saveModel). */
@@ -60,24 +62,24 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};
 export function renderDemo(hasModel: boolean, trainingPage?: string, facts: ReturnType<typeof readModelFacts> = {}): string {
   const intro = `<h1 id="draw-a-digit">Draw a digit</h1>`;
   const notebook = trainingPage ? `<a href="${trainingPage}">${TRAINING_NOTEBOOK}</a>` : `<code>${TRAINING_NOTEBOOK}</code>`;
-  if (!hasModel) {
-    return `${intro}
-<div class="alert warning" id="no-model" role="alert"><strong>No trained model yet.</strong>
-Run the notebook ${notebook} (for example <code>npm run notebooks</code>), which saves the CNN to
-<code>models/digit-cnn/</code>, then rebuild the site with <code>npm run site</code>.</div>`;
-  }
+  const noModel = hasModel
+    ? ""
+    : `<div class="alert warning" id="no-model" role="alert"><strong>No trained model yet.</strong>
+Run the notebook ${notebook}: on its page, with "Run all" (the model stays in this browser and this page finds it), or in
+JupyterLab (for example <code>npm run notebooks</code>), which saves the CNN to <code>models/digit-cnn/</code>; then rebuild the
+site with <code>npm run site</code>.</div>`;
   const which = facts.model ? `The ${escape(facts.model)} model` : "The CNN";
   const trained = facts.dataset ? ` was trained on <strong id="model-dataset">${escape(facts.dataset)}</strong>` : "";
   const scored = facts.accuracy !== undefined ? ` and scored <strong id="model-accuracy">${(100 * facts.accuracy).toFixed(2)}%</strong> on its test set` : "";
-  return `${intro}
-<p>Draw a single digit, large, in the black square. ${which} from ${notebook}${trained}${scored};
+  return `${intro}${noModel}
+<p${hasModel ? "" : " hidden"} id="model-facts">Draw a single digit, large, in the black square. <span id="model-origin">${which} from ${notebook}${trained}${scored}</span>;
 it runs in your browser with TensorFlow.js. Your drawing is prepared the way MNIST was made: cropped to its bounding box,
 scaled into a 20×20 box, and placed in a 28×28 image by its centre of mass. Your handwriting, mouse and screen are
 a new distribution for the model (notebook 04, "Other people's handwriting"), so expect more mistakes than its test accuracy suggests.</p>
-<div class="demo">
+<div class="demo"${hasModel ? "" : " hidden"}>
 <div class="demo-draw">
 <canvas id="pad" width="280" height="280" aria-label="Drawing area"></canvas>
-<div class="demo-buttons"><button type="button" id="clear">Clear</button></div>
+<div class="demo-buttons"><button type="button" id="clear">Clear</button> <button type="button" id="switch-model" hidden></button></div>
 <p class="demo-status" id="status">Loading the model…</p>
 </div>
 <div class="demo-result">

@@ -1,4 +1,7 @@
-// Draw-a-digit demo: the course's CNN (window.DIGIT_MODEL, written by the site build) classifies a drawing live.
+// Draw-a-digit demo: the course's CNN classifies a drawing live. Two models may be at hand: the site's
+// (window.DIGIT_MODEL, written by the site build) and one trained live in this browser by notebook 04's page,
+// which src/modelio.browser.ts saves at indexeddb://course-digit-cnn with its metadata in localStorage. The
+// browser's own is used first (the reader trained it); a button switches between the two.
 (function () {
   "use strict";
   var pad = document.getElementById("pad");
@@ -7,10 +10,15 @@
   var status = document.getElementById("status");
   var prediction = document.getElementById("prediction");
   var bars = document.getElementById("bars");
-  var bundle = window.DIGIT_MODEL;
-  var labels = bundle.metadata.labels || ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-  var norm = bundle.metadata.normalization || { mean: 0, std: 1 };
+  var BROWSER_MODEL = "indexeddb://course-digit-cnn";
+  var BROWSER_METADATA = "course-model-metadata:digit-cnn";
+  var siteBundle = window.DIGIT_MODEL;
+  var siteOrigin = document.getElementById("model-origin").innerHTML;
+  var switcher = document.getElementById("switch-model");
+  var labels = (siteBundle && siteBundle.metadata.labels) || ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+  var norm = (siteBundle && siteBundle.metadata.normalization) || { mean: 0, std: 1 };
   var model = null;
+  var using = null; // "browser" or "site"
   var drawing = false;
   var pending = false;
 
@@ -114,17 +122,64 @@
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
   clear();
-  tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: bundle.modelTopology, weightSpecs: bundle.weightSpecs, weightData: base64ToBuffer(bundle.weightData) })
-  ).then(
-    function (loaded) {
-      model = loaded;
-      status.textContent = "Model ready (" + tf.getBackend() + " backend). Draw a digit.";
-      pad.classList.add("ready");
-    },
-    function (error) {
-      status.textContent = "The model could not be loaded: " + error.message;
-      status.classList.add("error");
+  function browserFacts() {
+    try {
+      return JSON.parse(localStorage.getItem(BROWSER_METADATA) || "null");
+    } catch (e) {
+      return null;
     }
-  );
+  }
+
+  function describeBrowserModel(facts) {
+    var origin = document.getElementById("model-origin");
+    origin.textContent = "The " + ((facts && facts.model) || "CNN") + " you trained in this browser with notebook 04's page";
+    if (facts && facts.dataset) origin.append(" on " + facts.dataset + (facts.profile ? " (" + facts.profile + " parameters)" : ""));
+    if (facts && typeof facts.accuracy === "number") origin.append(", " + (100 * facts.accuracy).toFixed(2) + "% on its test set");
+    if (facts && facts.date) origin.append(", saved " + new Date(facts.date).toLocaleString());
+  }
+
+  function use(which) {
+    var loading = which === "browser"
+      ? tf.loadLayersModel(BROWSER_MODEL)
+      : tf.loadLayersModel(tf.io.fromMemory({ modelTopology: siteBundle.modelTopology, weightSpecs: siteBundle.weightSpecs, weightData: base64ToBuffer(siteBundle.weightData) }));
+    status.textContent = "Loading the model…";
+    return loading.then(
+      function (loaded) {
+        if (model) model.dispose();
+        model = loaded;
+        using = which;
+        if (which === "browser") describeBrowserModel(browserFacts());
+        else document.getElementById("model-origin").innerHTML = siteOrigin;
+        document.getElementById("model-facts").hidden = false;
+        document.querySelector(".demo").hidden = false;
+        var noModel = document.getElementById("no-model");
+        if (noModel) noModel.hidden = true;
+        status.textContent = "Model ready (" + tf.getBackend() + " backend). Draw a digit.";
+        status.classList.remove("error");
+        pad.classList.add("ready");
+        clear();
+      },
+      function (error) {
+        status.textContent = "The model could not be loaded: " + error.message;
+        status.classList.add("error");
+      }
+    );
+  }
+
+  // The browser's saved models; an empty list where IndexedDB is unavailable (file:// in some browsers, private mode).
+  var saved = tf.io.listModels ? tf.io.listModels().catch(function () { return {}; }) : Promise.resolve({});
+  saved.then(function (models) {
+    var inBrowser = BROWSER_MODEL in models;
+    if (inBrowser && siteBundle) {
+      switcher.hidden = false;
+      switcher.addEventListener("click", function () {
+        use(using === "browser" ? "site" : "browser").then(function () {
+          switcher.textContent = using === "browser" ? "Use the site's model" : "Use the model trained in this browser";
+        });
+      });
+      switcher.textContent = "Use the site's model";
+    }
+    if (inBrowser) return use("browser");
+    if (siteBundle) return use("site");
+  });
 })();

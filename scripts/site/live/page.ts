@@ -7,6 +7,7 @@ import { javascript } from "@codemirror/lang-javascript";
 import { CellRuntime, type CellOutput, type DisplayModule } from "./cells";
 import { renderOutput, type OutputEnv } from "../outputs";
 import { createMarkdown, newPageEnv } from "../markdown";
+import { METRICS_MIME, type Metrics } from "../../../src/report";
 
 /** What the site build writes into a notebook page (#live-config). */
 export interface LiveConfig {
@@ -23,7 +24,7 @@ export interface LiveConfig {
 declare global {
   interface Window {
     courseDrawPlots?: (root?: ParentNode) => void;
-    courseLive?: { runAll(): Promise<boolean>; restart(): void; runtime: CellRuntime; busy(): boolean };
+    courseLive?: { runAll(): Promise<boolean>; restart(): void; runtime: CellRuntime; busy(): boolean; metrics(): Metrics };
   }
 }
 
@@ -65,6 +66,8 @@ class LivePage {
   private profile: HTMLSelectElement;
   private running = false;
   private count = 0;
+  /** What the cells reported with report(), later values winning (as the runner reads an executed notebook). */
+  private metrics: Metrics = {};
   private tf: { engine(): { startScope(): void; endScope(): void }; disposeVariables(): void; memory(): { numTensors: number } } | undefined;
 
   constructor(private readonly config: LiveConfig, private readonly modules: Record<string, unknown>) {
@@ -96,7 +99,7 @@ class LivePage {
     first?.before(bar);
     this.status.textContent = "Cells run in this page, on this computer: TypeScript is transpiled, not type-checked. The quick parameters are the default.";
     document.querySelectorAll<HTMLElement>("section.cell.code[data-cell]").forEach((section) => this.addCell(section));
-    window.courseLive = { runAll: () => this.runAll(), restart: () => this.restart(), runtime: this.runtime, busy: () => this.running };
+    window.courseLive = { runAll: () => this.runAll(), restart: () => this.restart(), runtime: this.runtime, busy: () => this.running, metrics: () => ({ ...this.metrics }) };
   }
 
   private addCell(section: HTMLElement): void {
@@ -190,12 +193,17 @@ class LivePage {
     cell.section.classList.remove("failed");
     cell.outputs.replaceChildren();
     const view = new OutputView(cell.outputs, this.md, this.env);
+    const onOutput = (o: CellOutput) => {
+      const reported = o.output_type === "display_data" ? o.data[METRICS_MIME] : undefined;
+      if (reported && typeof reported === "object") Object.assign(this.metrics, reported);
+      view.add(o);
+    };
     try {
-      const result = await this.runtime.run(this.source(cell), (o) => view.add(o));
+      const result = await this.runtime.run(this.source(cell), onOutput);
       if (result.ok && cell.index === this.config.parametersCell && this.profile.value === "quick" && Object.keys(this.config.quick).length) {
         const names = Object.keys(this.config.quick);
         const injected = names.map((n) => `const ${n} = ${JSON.stringify(this.config.quick[n])};`).join("\n");
-        const again = await this.runtime.run(injected, (o) => view.add(o));
+        const again = await this.runtime.run(injected, onOutput);
         view.add({ output_type: "stream", name: "stdout", text: `quick parameters for this page: ${names.map((n) => `${n} = ${JSON.stringify(this.config.quick[n])}`).join(", ")} (pick "full parameters" above for the course's values)\n` });
         if (!again.ok) return false;
       }
