@@ -12,19 +12,24 @@ const NODE_SHIMS = ["fs", "zlib", "os", "path"];
 /** Notebooks that do not run in a page, by their "NN" prefix, and why (their pages say so; their imports are not bundled). */
 export const NOT_LIVE: Record<string, string> = {
   "00": "it checks the Node.js and Jupyter installation on your machine, which a page does not have",
-  "09": "its text corpora come from Debian packages that are unpacked on your machine, not yet from the site",
 };
 
-/** Every module specifier the live notebooks import, e.g. "@tensorflow/tfjs", "../dist/plots", "node:fs". */
+/** The module specifiers one notebook's code cells import, e.g. "@tensorflow/tfjs", "../dist/plots", "node:fs". */
+export function importsOf(notebook: { cells: { cell_type: string; source: string | string[] }[] }): string[] {
+  const found = new Set<string>();
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    for (const m of source.matchAll(/^\s*import\s[^;]*?\sfrom\s+["']([^"']+)["']/gm)) found.add(m[1]);
+  }
+  return [...found].sort();
+}
+
+/** Every module specifier the live notebooks import. */
 export function notebookImports(notebooksDir: string): string[] {
   const found = new Set<string>();
   for (const file of fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb") && !(f.slice(0, 2) in NOT_LIVE))) {
-    const notebook = JSON.parse(fs.readFileSync(path.join(notebooksDir, file), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
-    for (const cell of notebook.cells) {
-      if (cell.cell_type !== "code") continue;
-      const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-      for (const m of source.matchAll(/^\s*import\s[^;]*?\sfrom\s+["']([^"']+)["']/gm)) found.add(m[1]);
-    }
+    for (const specifier of importsOf(JSON.parse(fs.readFileSync(path.join(notebooksDir, file), "utf8")))) found.add(specifier);
   }
   return [...found].sort();
 }

@@ -16,6 +16,8 @@ export interface LiveConfig {
   quick: Record<string, unknown>;
   /** data-cell index of the parameters cell, if the notebook has one. */
   parametersCell: number | null;
+  /** What the notebook's cells import; a module among them that exports `preparePage` gets it called before the first cell. */
+  imports: string[];
   /** False for a notebook that cannot run in a page, with the reason. */
   live: boolean;
   reason?: string;
@@ -181,14 +183,18 @@ class LivePage {
     }
   }
 
-  private backendReady: Promise<unknown> | undefined;
+  private pageReady: Promise<unknown> | undefined;
 
   private async runCell(cell: Cell): Promise<boolean> {
     // The backend is chosen before any cell runs, so a cell that uses tf before calling initBackend() gets it
     // too, and not tfjs's own first pick (WebGPU, which needs an asynchronous start).
-    const backend = this.modules["../dist/backend"] as { initBackend?(o: { quiet: boolean }): Promise<unknown> } | undefined;
-    this.backendReady ??= backend?.initBackend?.({ quiet: true }).catch(() => undefined) ?? Promise.resolve();
-    await this.backendReady;
+    // Modules whose synchronous calls need files fetched first (text-corpus) get them now.
+    this.pageReady ??= (async () => {
+      const backend = this.modules["../dist/backend"] as { initBackend?(o: { quiet: boolean }): Promise<unknown> } | undefined;
+      const prepared = this.config.imports.map((s) => (this.modules[s] as { preparePage?(): Promise<void> } | undefined)?.preparePage?.());
+      await Promise.all([backend?.initBackend?.({ quiet: true }).catch(() => undefined), ...prepared]);
+    })();
+    await this.pageReady;
     cell.section.classList.add("running");
     cell.section.classList.remove("failed");
     cell.outputs.replaceChildren();

@@ -5,9 +5,10 @@ import * as path from "node:path";
 import type { Chapter } from "../course";
 import { scriptJson } from "../html";
 import { entryFor, loadConfig } from "../../runner/config";
-import { buildLiveBundle, NOT_LIVE, type LiveBundle } from "./bundle";
+import { buildLiveBundle, importsOf, NOT_LIVE, type LiveBundle } from "./bundle";
 import { DATASET_NAMES, IDX_FILES, datasetStatus, cachedFilePath } from "../../../src/datasets";
 import { COURSE_WASM_DIR } from "../../../src/platform";
+import { CORPORA, CORPUS_NAMES, corpusDir, corpusStatus } from "../../../src/text-corpus";
 import type { LiveConfig } from "./page";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -22,6 +23,7 @@ export function liveConfig(chapter: Chapter, configFile: string): string {
     notebook: key,
     quick,
     parametersCell: parametersCell < 0 ? null : parametersCell,
+    imports: importsOf(chapter.notebook as Parameters<typeof importsOf>[0]),
     live: !(key in NOT_LIVE),
     ...(key in NOT_LIVE ? { reason: NOT_LIVE[key] } : {}),
   };
@@ -53,6 +55,14 @@ export async function buildLiveAssets(outDir: string, notebooksDir: string): Pro
     }
     for (const file of [...Object.values(IDX_FILES), "manifest.json"]) copy(cachedFilePath(name, file), path.join(outDir, "data", name, file));
     datasets.push(name);
+  }
+  for (const name of CORPUS_NAMES) {
+    if (!corpusStatus(name).ready) {
+      missingDatasets.push(`text corpus ${name}`);
+      continue;
+    }
+    for (const file of [...Object.keys(CORPORA[name].files), "manifest.json"]) copy(path.join(corpusDir(name), file), path.join(outDir, "data", "text", name, file));
+    datasets.push(`text corpus ${name}`);
   }
   return { ...bundle, datasets, missingDatasets };
 }
