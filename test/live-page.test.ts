@@ -178,3 +178,24 @@ test("Run all on 09 trains the tiny GPT on the corpora the site serves, within t
   await checkQuickMetrics(page, "09-a-tiny-language-model.ipynb");
   await page.close();
 });
+
+test("the parameters switch: quick values by default, said under the parameters cell; the course's own with 'full'", async () => {
+  const { page, problems } = await open("04-training-a-cnn.html");
+  const parameters = page.locator('section.cell.code[data-tags~="parameters"]');
+  const index = Number(await parameters.getAttribute("data-cell"));
+  await parameters.locator("button.live-run").click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.match((await cellOutput(page, index)) ?? "", /quick parameters for this page: .*TRAIN_LIMIT = 15000/);
+  assert.equal(await page.evaluate("window.courseLive.runtime.names().includes('TRAIN_LIMIT')"), true);
+  await page.locator(".live-bar select").selectOption("full");
+  await parameters.locator("button.live-run").click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.doesNotMatch((await cellOutput(page, index)) ?? "", /quick parameters/);
+  const next = page.locator("section.cell.code[data-cell]").nth(1);
+  await edit(page, Number(await next.getAttribute("data-cell")), "TRAIN_LIMIT");
+  await next.locator("button.live-run").click();
+  await page.waitForFunction("!window.courseLive.busy()");
+  assert.equal(((await next.locator(".outputs").textContent()) ?? "").trim(), "0", "the notebook's own default: all training images");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
