@@ -199,3 +199,21 @@ test("the parameters switch: quick values by default, said under the parameters 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("served without the isolation headers, the page trains on one wasm thread and says why", async () => {
+  const page = await browser.newPage();
+  const problems = collectProblems(page);
+  await page.goto(site.plainBase + "03-cnn-from-scratch.html");
+  await page.waitForSelector(".live-run-all");
+  assert.equal(await page.evaluate("crossOriginIsolated"), false);
+  const cells = page.locator("section.cell.code[data-cell]");
+  for (let i = 0; i < 3; i++) {
+    await cells.nth(i).locator("button.live-run").click();
+    await page.waitForFunction("!window.courseLive.busy()");
+  }
+  const text = (await page.locator("main").textContent()) ?? "";
+  assert.match(text, /tfjs 4\.22\.0 on wasm: 1 thread, SIMD/);
+  assert.match(text, /wasm has 1 thread: the page is not cross-origin isolated \(`npm run serve` sends the headers that allow threads\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

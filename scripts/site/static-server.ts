@@ -23,8 +23,12 @@ const TYPES: Record<string, string> = {
 // needs to train on several threads. Every file of the site is same-origin, so nothing it loads is blocked.
 const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 
-/** Serve `root` on 127.0.0.1:`port` (0 = any free port); resolves once listening. */
-export function serveStatic(root: string, port: number): Promise<http.Server> {
+/**
+ * Serve `root` on 127.0.0.1:`port` (0 = any free port); resolves once listening. `isolation: false` leaves out the
+ * cross-origin isolation headers, as most static hosts do (tests use it to see how a page degrades).
+ */
+export function serveStatic(root: string, port: number, options: { isolation?: boolean } = {}): Promise<http.Server> {
+  const headers = options.isolation === false ? {} : ISOLATION;
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -39,7 +43,7 @@ export function serveStatic(root: string, port: number): Promise<http.Server> {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
       }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", ...ISOLATION }).end(body);
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", ...headers }).end(body);
     });
   });
   return new Promise((resolve, reject) => {

@@ -16,7 +16,8 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export interface LiveSite {
   dir: string;
-  base: string; // http://127.0.0.1:PORT/
+  base: string; // http://127.0.0.1:PORT/, with the headers of `npm run serve`
+  plainBase: string; // the same site without the cross-origin isolation headers, as on most static hosts
   assets: LiveAssets;
   close(): void;
 }
@@ -28,12 +29,15 @@ export async function serveLiveSite(notebooksDir = path.join(ROOT, "notebooks"))
   buildSite({ executedDir: empty, sourceDir: notebooksDir, modelDir: path.join(empty, "no-model"), outDir: dir, live: { configFile: path.join(notebooksDir, "course.config.json") } });
   const assets = await buildLiveAssets(dir, notebooksDir);
   const server: Server = await serveStatic(dir, 0);
+  const plain: Server = await serveStatic(dir, 0, { isolation: false });
   return {
     dir,
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    plainBase: `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`,
     assets,
     close: () => {
       server.close();
+      plain.close();
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(empty, { recursive: true, force: true });
     },

@@ -99,7 +99,10 @@ class LivePage {
     restart.addEventListener("click", () => this.restart());
     bar.append(runAll, restart, this.profile, this.status);
     first?.before(bar);
-    this.status.textContent = "Cells run in this page, on this computer: TypeScript is transpiled, not type-checked. The quick parameters are the default.";
+    this.status.textContent =
+      location.protocol === "file:"
+        ? "Opened from a file: cells run, but they cannot fetch the course's data and wasm from here. Serve the site (npm run serve, or any web server) to run the notebook."
+        : "Cells run in this page, on this computer: TypeScript is transpiled, not type-checked. The quick parameters are the default.";
     document.querySelectorAll<HTMLElement>("section.cell.code[data-cell]").forEach((section) => this.addCell(section));
     window.courseLive = { runAll: () => this.runAll(), restart: () => this.restart(), runtime: this.runtime, busy: () => this.running, metrics: () => ({ ...this.metrics }) };
   }
