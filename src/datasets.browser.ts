@@ -4,7 +4,7 @@
 // code as in Node. The fetched .gz files also land in the page's file store at their cache paths, so a cell that
 // reads `cachedFilePath(…)` with node:fs sees the bytes a kernel would.
 import { parseIdx, IdxFormatError } from "./idx";
-import { pageFiles } from "./platform.browser";
+import { pageFiles, sha256Hex } from "./platform.browser";
 import type { Split } from "./splits";
 import { CLASS_NAMES, DatasetUnavailableError, IDX_FILES, digitsWithFallback, type Dataset, type DatasetName, type DatasetStatus } from "./dataset-names";
 
@@ -50,8 +50,6 @@ async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   }
 }
 
-const hex = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-
 const loaded = new Map<DatasetName, Promise<Dataset>>();
 
 /** Loads a dataset from the site's data folder, checking every payload against its manifest; each is fetched once per page. */
@@ -74,7 +72,7 @@ async function fetchDataset(name: DatasetName): Promise<Dataset> {
     const gz = await fetchBytes(where, name);
     pageFiles.set(where, gz);
     const payload = await gunzip(gz, where);
-    const digest = hex(await crypto.subtle.digest("SHA-256", payload));
+    const digest = await sha256Hex(payload);
     if (digest !== manifest.files[file]?.sha256) throw new DatasetUnavailableError(name, `${where} does not match its manifest — rebuild the site with \`npm run site\``);
     return parseIdx(payload, where);
   };

@@ -42,3 +42,9 @@ export function courseWasm(file: string): Uint8Array {
  * cells wrote. The page's `node:fs` (scripts/site/live/node/fs.ts) reads and writes here.
  */
 export const pageFiles = new Map<string, Uint8Array>();
+
+/** The SHA-256 of `bytes` as lowercase hex, by Web Crypto (the page's checks of the files it fetches). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

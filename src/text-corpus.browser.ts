@@ -3,6 +3,7 @@
 // every file (SHA-256 against CORPORA, Web Crypto) before a notebook's first cell runs: the live page calls
 // `preparePage` on each module a notebook imports that has one.
 import { CORPORA, CORPUS_NAMES, CorpusUnavailableError, corpusFrom, type Corpus, type CorpusName } from "./text-corpora";
+import { sha256Hex } from "./platform.browser";
 
 export { CORPORA, CORPUS_NAMES, CorpusUnavailableError, cleanTerminalText, splitDocuments } from "./text-corpora";
 export type { Corpus, CorpusName } from "./text-corpora";
@@ -16,8 +17,6 @@ export function setCorpusLocation(url: string): void {
   base = url.endsWith("/") ? url : `${url}/`;
 }
 
-const hex = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-
 async function fetchCorpus(name: CorpusName): Promise<void> {
   const dir = `${base}${name}/`;
   const get = async (file: string) => {
@@ -29,7 +28,7 @@ async function fetchCorpus(name: CorpusName): Promise<void> {
   const files: string[] = [];
   for (const [file, expected] of Object.entries(CORPORA[name].files)) {
     const bytes = await get(file);
-    const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
+    const digest = await sha256Hex(bytes);
     if (digest !== expected) throw new Error(`${dir + file} has SHA-256 ${digest}, expected ${expected}`);
     files.push(new TextDecoder().decode(bytes));
   }
