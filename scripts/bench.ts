@@ -1,6 +1,6 @@
 // npm run bench: training and inference throughput of the course's models, one JSON line per measurement.
 //   npm run bench [-- --backends wasm,cpu --threads 1,2 --models reference-cnn,small-cnn --rounds 5 --steps 4]
-//   npm run bench -- --profile            per-kernel times of one training step of each model instead
+//   npm run bench -- --profile            per-kernel times of a training step of each model instead (mean of --steps steps)
 //   npm run bench -- --torch PATH         also PyTorch's reference script, e.g. ../shared/bench/torch_ref.py, for every
 //                                         model it defines, at each --threads count, in the same run
 //   npm run bench -- --readme             then rewrite README.md's speed table from this run's numbers
@@ -106,26 +106,29 @@ async function benchModels(names: string[], rounds: number, steps: number, info:
   tf.dispose([images.x, images.y]);
 }
 
-/** Per-kernel time of one training step of each model (kernels called inside our kernels are listed too). */
-async function profileStep(name: string): Promise<void> {
+/** Per-kernel time of a training step of each model, the mean over `steps` profiled steps (kernels called inside our kernels are listed too). */
+async function profileStep(name: string, steps: number, threads: number): Promise<void> {
   const images = batch();
   const model = models[name]();
   const bench = stepsOf(name, model, images);
   for (let i = 0; i < 3; i++) await bench.train();
-  const start = performance.now();
-  const profile = await tf.profile(async () => {
-    await bench.train();
-  });
-  const total = performance.now() - start;
   const byKernel = new Map<string, { ms: number; calls: number }>();
-  for (const k of profile.kernels) {
-    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    byKernel.set(k.name, { ms: entry.ms + (k.kernelTimeMs as number), calls: entry.calls + 1 });
+  let total = 0;
+  for (let s = 0; s < steps; s++) {
+    const start = performance.now();
+    const profile = await tf.profile(async () => {
+      await bench.train();
+    });
+    total += performance.now() - start;
+    for (const k of profile.kernels) {
+      const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      byKernel.set(k.name, { ms: entry.ms + (k.kernelTimeMs as number), calls: entry.calls + 1 });
+    }
   }
   for (const [kernel, { ms, calls }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms)) {
-    console.log(JSON.stringify({ model: name, kernel, calls, ms: +ms.toFixed(2) }));
+    console.log(JSON.stringify({ model: name, threads, kernel, calls: calls / steps, ms: +(ms / steps).toFixed(2) }));
   }
-  console.log(JSON.stringify({ model: name, kernel: "(whole step, profiled)", ms: +total.toFixed(1) }));
+  console.log(JSON.stringify({ model: name, threads, kernel: "(whole step, profiled)", ms: +(total / steps).toFixed(1) }));
   bench.dispose();
   model.dispose();
   tf.dispose([images.x, images.y]);
@@ -134,7 +137,7 @@ async function profileStep(name: string): Promise<void> {
 async function child(args: { backend: string; threads: string; models: string; rounds: string; steps: string; profile: boolean }): Promise<void> {
   const info = await initBackend({ backend: args.backend as BackendName, threads: Number(args.threads), quiet: true });
   console.error(info.summary);
-  if (args.profile) for (const name of args.models.split(",")) await profileStep(name);
+  if (args.profile) for (const name of args.models.split(",")) await profileStep(name, Number(args.steps), info.threads);
   else await benchModels(args.models.split(","), Number(args.rounds), Number(args.steps), info);
 }
 
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
   if (values.torch && !fs.existsSync(values.torch)) throw new Error(`--torch ${values.torch}: no such script (e.g. ../shared/bench/torch_ref.py)`);
   const runs = values.backends.split(",").flatMap((b) => (b === "wasm" ? threads.map((t) => `${b}:${t}`) : [`${b}:1`]));
   const lines: Line[] = [];
-  for (const r of values.profile ? [runs[0]] : runs) {
+  for (const r of runs) {
     const args = [require.resolve("tsx/cli"), __filename, "--child", r, "--models", values.models, "--rounds", values.rounds, "--steps", values.steps];
     const result = run(process.execPath, values.profile ? [...args, "--profile"] : args);
     lines.push(...result.lines);

@@ -5,6 +5,7 @@ import { registerCpuFallbacks } from "./kernels/cpu-fallback";
 import { registerBatchMatMul } from "./kernels/batch-matmul";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
 import { registerSumLeading } from "./kernels/sum-leading";
+import { registerSharedIdentity } from "./kernels/identity";
 
 export interface BackendInfo {
   /** tensorflow, wasm or cpu in Node; webgpu, webgl, wasm or cpu in a page. */
@@ -29,5 +30,6 @@ export function registerWasmTrainingKernels(): void {
   registerMaxPoolGrad();
   registerBatchMatMul();
   registerSumLeading();
+  registerSharedIdentity();
   registerCpuFallbacks();
 }

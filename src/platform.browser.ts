@@ -48,3 +48,9 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** Starts a helper Worker running `source` (plain JavaScript defining `start(data)`), and sends it `data`. */
+export function spawnKernelWorker(source: string, data: unknown): void {
+  const url = URL.createObjectURL(new Blob([`${source}\nself.onmessage = (event) => start(event.data);`], { type: "text/javascript" }));
+  new Worker(url).postMessage(data);
+}

@@ -42,3 +42,13 @@ export function courseWasm(file: string): Uint8Array {
   if (!fs.existsSync(full)) throw new Error(`The course's wasm kernels are not built (${full} is missing): run "npm run build".`);
   return fs.readFileSync(full);
 }
+
+/**
+ * Starts a helper thread running `source` (plain JavaScript defining `start(data)`) with `data` (structured-cloned:
+ * a shared WebAssembly.Memory and a compiled module pass as themselves). The helper never keeps Node running.
+ */
+export function spawnKernelWorker(source: string, data: unknown): void {
+  const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
+  const worker = new Worker(`${source}\nstart(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
+  worker.unref();
+}

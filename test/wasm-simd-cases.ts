@@ -68,6 +68,38 @@ export function simdCases(label: string): void {
     }
   });
 
+  test(`${label}: conv filter gradients with many input channels (im2col and XNNPACK) match cpu over strides, paddings and sizes`, async () => {
+    const r = rng(4096);
+    for (let i = 0; i < 16; i++) {
+      const [kh, kw] = [int(r, 1, 4), int(r, 1, 4)];
+      const strides: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+      const explicit: tf.backend_util.ExplicitPadding = [[0, 0], [int(r, 0, 2), int(r, 0, 2)], [int(r, 0, 2), int(r, 0, 2)], [0, 0]];
+      const pad = (["valid", "same", explicit] as const)[int(r, 0, 2)];
+      // 8 or more input channels, some not a multiple of four (the scalar tail of the layout kernel)
+      const shape = [int(r, 1, 4), int(r, kh, 11), int(r, kw, 11), 8 + int(r, 0, 13)];
+      const filterShape = [kh, kw, shape[3], 4 * int(r, 1, 5)];
+      const x = tf.tensor(values(r, size(shape)), shape);
+      const w = tf.tensor(values(r, size(filterShape)), filterShape);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad);
+      await compare(f, [x, w], `x ${shape} filter ${filterShape} strides ${strides} pad ${JSON.stringify(pad)}`, { value: false });
+    }
+  });
+
+  test(`${label}: conv input gradients of outputs much smaller than the input (product and col2im) match cpu`, async () => {
+    const r = rng(8192);
+    for (let i = 0; i < 12; i++) {
+      const [kh, kw] = [int(r, 2, 5), int(r, 2, 5)];
+      const strides: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+      const pad = (["valid", "same"] as const)[i % 3 === 0 ? 1 : 0];
+      const shape = [int(r, 1, 4), int(r, kh + 1, 9), int(r, kw + 1, 9), 8 + int(r, 0, 9)];
+      const filterShape = [kh, kw, shape[3], 8 + int(r, 0, 9)];
+      const x = tf.tensor(values(r, size(shape)), shape);
+      const w = tf.tensor(values(r, size(filterShape)), filterShape);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad);
+      await compare(f, [x, w], `x ${shape} filter ${filterShape} strides ${strides} pad ${pad}`, { value: false });
+    }
+  });
+
   test(`${label}: the course CNNs' first layer (batch 32, 28×28, 32 filters, valid and same) matches cpu`, async () => {
     const r = rng(11);
     for (const pad of ["valid", "same"] as const) {

@@ -27,11 +27,13 @@ function batched(a: tf.TensorInfo, b: tf.TensorInfo, { transposeA, transposeB }:
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = backend.makeOutput([...outer, M, N], "float32");
-  const scratch = transposeB ? backend.makeOutput([K * N], "float32") : undefined;
-  simdKernels(backend).batchMatMul(
+  const kernels = simdKernels(backend);
+  const parts = Math.min(Math.max(batchOf(a), batchOf(b)), 2 * kernels.threads);
+  const scratch = transposeB ? backend.makeOutput([parts * K * N], "float32") : undefined;
+  kernels.run("batchMatMul", [
     heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), scratch ? heapOffset(backend, scratch) : 0,
-    batchOf(a), batchOf(b), M, K, N, transposeA, transposeB,
-  );
+    batchOf(a), batchOf(b), M, K, N, Number(transposeA), Number(transposeB),
+  ], parts);
   if (scratch) backend.disposeData(scratch.dataId);
   return out;
 }

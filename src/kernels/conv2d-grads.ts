@@ -1,7 +1,10 @@
-// Conv2D gradients for the wasm backend, both expressed as forward convolutions so they run on XNNPACK's fast conv.
-// tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter and a slow direct-loop Conv2DBackpropInput.
-// A first layer's filter gradient (1 to 4 input channels) is the exception: as a convolution it has a huge kernel and
-// a 3×3 output, which XNNPACK runs slowly on one thread; the course's SIMD kernel (simd/kernels.as.ts) sums it directly.
+// Conv2D gradients for the wasm backend. tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter and a slow direct-loop
+// Conv2DBackpropInput.
+// - The input gradient is a forward convolution (of the dilated, padded dy with the flipped filter) on XNNPACK.
+// - The filter gradient is summed directly by the course's SIMD kernel (simd/kernels.as.ts) on every thread, when the
+//   output channels come in fours (every CNN in the course). As a forward convolution ("batch as channels") it has a
+//   huge kernel and a 3×3 output, which XNNPACK runs 1.5–2× slower than a forward convolution of the same work and
+//   barely in parallel; that form remains for other channel counts.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { heapOffset, simdKernels } from "./simd";
@@ -20,24 +23,56 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DGradAttr
   return tf.backend_util.computeConv2DInfo(xs, fs, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
 }
 
-/** Few input channels and whole vectors of output channels: the SIMD kernel's case. */
-const smallIn = (info: tf.backend_util.Conv2DInfo) => info.inChannels <= 4 && info.outChannels % 4 === 0;
+/** Whole vectors of output channels and no dilation: the SIMD kernel's case. */
+const simdCase = (info: tf.backend_util.Conv2DInfo) => info.outChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1;
 
-/** dW for few input channels, summed directly by the SIMD kernel over a zero-padded copy of x. */
-function conv2dBackpropFilterSmallIn(x: tf.TensorInfo, dy: tf.TensorInfo, i: tf.backend_util.Conv2DInfo, backend: BackendWasm): tf.TensorInfo {
+/**
+ * Many input channels: the filter gradient as one matrix product on XNNPACK, (taps × positions)·(positions × Cout),
+ * after the SIMD kernel has laid x out as taps × positions (a transposed im2col). Few input channels: the SIMD kernel
+ * sums the gradient directly, four taps × eight channels at a time. Each faster where used (npm run bench -- --profile).
+ */
+const gemmCase = (info: tf.backend_util.Conv2DInfo) => info.inChannels >= 8;
+
+/** dW by the course's SIMD kernels over a zero-padded copy of x, on every thread. */
+function conv2dBackpropFilterSimd(x: tf.TensorInfo, dy: tf.TensorInfo, i: tf.backend_util.Conv2DInfo, backend: BackendWasm): tf.TensorInfo {
   const { top, left } = i.padInfo;
   // Rows and columns the convolution reads past the input (never fewer than none).
   const bottom = Math.max(0, (i.outHeight - 1) * i.strideHeight + i.filterHeight - i.inHeight - top);
   const right = Math.max(0, (i.outWidth - 1) * i.strideWidth + i.filterWidth - i.inWidth - left);
-  const padded = backend.makeOutput([i.batchSize * (i.inHeight + top + bottom) * (i.inWidth + left + right) * i.inChannels], "float32");
-  const dw = backend.makeOutput([i.filterHeight, i.filterWidth, i.inChannels, i.outChannels], "float32");
-  simdKernels(backend).convFilterGradSmallIn(
-    heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), heapOffset(backend, padded),
-    i.batchSize, i.inHeight, i.inWidth, i.inChannels, i.outHeight, i.outWidth, i.outChannels, i.filterHeight, i.filterWidth,
-    i.strideHeight, i.strideWidth, top, bottom, left, right,
-  );
-  backend.disposeData(padded.dataId);
-  return dw;
+  const [Hp, Wp] = [i.inHeight + top + bottom, i.inWidth + left + right];
+  const filterShape = [i.filterHeight, i.filterWidth, i.inChannels, i.outChannels];
+  const kernels = simdKernels(backend);
+  // A zero-padded copy of x, unless the convolution reads no padding ("valid").
+  const padded = top + bottom + left + right > 0 ? backend.makeOutput([i.batchSize * Hp * Wp * i.inChannels], "float32") : undefined;
+  const padp = padded ? heapOffset(backend, padded) : heapOffset(backend, x);
+  if (padded) kernels.run("padImages", [heapOffset(backend, x), padp, i.batchSize, i.inHeight, i.inWidth, i.inChannels, top, bottom, left, right], Math.min(i.batchSize, kernels.threads));
+  try {
+    if (gemmCase(i)) {
+      const P = i.batchSize * i.outHeight * i.outWidth;
+      const taps = i.filterHeight * i.filterWidth * i.inChannels;
+      const cols = backend.makeOutput([taps, P], "float32");
+      kernels.run("im2colT", [padp, heapOffset(backend, cols), i.batchSize, Hp, Wp, i.inChannels, i.outHeight, i.outWidth,
+        i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth], Math.min(i.batchSize, 2 * kernels.threads));
+      // Untransposed and single-batch, so the registered BatchMatMul hands it to XNNPACK; the views share their data.
+      const matMul = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
+      const product = matMul({
+        inputs: { a: { ...cols, shape: [1, taps, P] }, b: { ...dy, shape: [1, P, i.outChannels] } },
+        attrs: { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
+        backend,
+      }) as tf.TensorInfo;
+      backend.disposeData(cols.dataId);
+      return { dataId: product.dataId, shape: filterShape, dtype: "float32" };
+    }
+    const dw = backend.makeOutput(filterShape, "float32");
+    // Shares are groups of eight output channels; two per thread balance a late-waking helper.
+    kernels.run("convFilterGrad", [
+      padp, heapOffset(backend, dy), heapOffset(backend, dw), i.batchSize, Hp, Wp, i.inChannels, i.outHeight, i.outWidth,
+      i.outChannels, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth,
+    ], Math.min(Math.ceil(i.outChannels / 8), 2 * kernels.threads));
+    return dw;
+  } finally {
+    if (padded) backend.disposeData(padded.dataId);
+  }
 }
 
 /** Drops rows/cols where a padding amount is negative, so the remaining pads are all >= 0. */
@@ -89,6 +124,33 @@ function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: n
   return tf.conv2d(cropped, flipped, 1, pads, "NHWC");
 }
 
+/**
+ * The input gradient as a product and a scatter, cols = dy · filterᵀ (positions × taps) on XNNPACK then col2im, where
+ * the convolution form would spend most of its multiplies on zeros: its cost grows with the input's H·W, the product's
+ * with the output's OH·OW. Measured on the course's shapes (batch 128): 5×5 → 3×3 (Keras-style CNN's conv3) 16 → 5 ms on
+ * one thread, 13×13 → 11×11 a draw, 14×14 "same" 15% slower; hence the factor of two (strides above 1 qualify too).
+ */
+const gemmInputCase = (info: tf.backend_util.Conv2DInfo) =>
+  info.inChannels >= 8 && info.outChannels >= 8 && info.inHeight * info.inWidth >= 2 * info.outHeight * info.outWidth &&
+  info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels <= 1 << 26;
+
+/**
+ * dx without the zero-dilated, padded copy of dy the convolution form needs: every output position's taps come from one
+ * row of dy · filterᵀ, and col2im adds them where they belong. No multiply is spent on padding.
+ */
+function conv2dBackpropInputGemm(dy: tf.Tensor4D, filter: tf.Tensor4D, i: tf.backend_util.Conv2DInfo, backend: BackendWasm): tf.TensorInfo {
+  const P = i.batchSize * i.outHeight * i.outWidth;
+  const taps = i.filterHeight * i.filterWidth * i.inChannels;
+  const cols = tf.tidy(() => tf.matMul(dy.reshape([P, i.outChannels]), filter.reshape([taps, i.outChannels]), false, true));
+  const dx = backend.makeOutput([i.batchSize, i.inHeight, i.inWidth, i.inChannels], "float32");
+  const kernels = simdKernels(backend);
+  kernels.run("col2im", [heapOffset(backend, cols), heapOffset(backend, dx), i.batchSize, i.inHeight, i.inWidth, i.inChannels,
+    i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left],
+  Math.min(i.batchSize, 2 * kernels.threads));
+  cols.dispose();
+  return dx;
+}
+
 /** Registers both kernels for "wasm", replacing the built-in Conv2DBackpropInput. */
 export function registerConv2dGrads(): void {
   tf.unregisterKernel("Conv2DBackpropInput", "wasm");
@@ -99,15 +161,18 @@ export function registerConv2dGrads(): void {
       const { filterShape, ...rest } = attrs as unknown as Conv2DGradAttrs & { filterShape: number[] };
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const info = convInfo(x.shape, filterShape, rest);
-      if (smallIn(info) && x.dtype === "float32") return conv2dBackpropFilterSmallIn(x, dy, info, backend as BackendWasm);
+      if (simdCase(info) && x.dtype === "float32") return conv2dBackpropFilterSimd(x, dy, info, backend as BackendWasm);
       return tf.tidy(() => conv2dBackpropFilter(x as tf.Tensor4D, dy as tf.Tensor4D, filterShape, rest));
     },
   });
   tf.registerKernel({
     kernelName: "Conv2DBackpropInput",
     backendName: "wasm",
-    kernelFunc: ({ inputs, attrs }) => {
+    kernelFunc: ({ inputs, attrs, backend }) => {
       const { inputShape, ...rest } = attrs as unknown as Conv2DGradAttrs & { inputShape: number[] };
+      const { dy, filter } = inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+      const info = convInfo(inputShape, filter.shape, rest);
+      if (gemmInputCase(info) && dy.dtype === "float32" && filter.dtype === "float32") return conv2dBackpropInputGemm(dy, filter, info, backend as BackendWasm);
       return tf.tidy(() => conv2dBackpropInput(inputs.dy as tf.Tensor4D, inputs.filter as tf.Tensor4D, inputShape, rest));
     },
   });

@@ -16,11 +16,12 @@ function maxPoolGrad(dy: tf.TensorInfo, input: tf.TensorInfo, attrs: PoolAttrs, 
   const shape = input.shape as [number, number, number, number];
   const info = tf.backend_util.computePool2DInfo(shape, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const dx = backend.makeOutput(input.shape, "float32");
-  simdKernels(backend).maxPoolGrad(
+  const kernels = simdKernels(backend);
+  kernels.run("maxPoolGrad", [
     heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dx),
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
-  );
+  ], Math.min(info.batchSize, 2 * kernels.threads));
   return dx;
 }
 

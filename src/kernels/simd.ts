@@ -4,15 +4,29 @@
 // imports, so there are two binaries of the same source.
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { courseWasm } from "../platform";
+import { KernelThreads } from "./threads";
 
-/** The exports of kernels.as.ts; every pointer is a byte offset into the backend's heap. */
+/** The kernels of kernels.as.ts and their arguments before (part, parts); every pointer is a byte offset into the heap. */
+export interface SimdArgs {
+  maxPoolGrad: [x: number, dy: number, dx: number, B: number, H: number, W: number, C: number, OH: number, OW: number,
+    fh: number, fw: number, sh: number, sw: number, pt: number, pl: number];
+  padImages: [x: number, pad: number, B: number, H: number, W: number, C: number, pt: number, pb: number, pl: number, pr: number];
+  convFilterGrad: [pad: number, dy: number, dw: number, B: number, Hp: number, Wp: number, Cin: number, OH: number, OW: number,
+    Cout: number, KH: number, KW: number, sh: number, sw: number];
+  sumRows: [x: number, sums: number, rows: number, C: number];
+  col2im: [cols: number, dx: number, B: number, H: number, W: number, Cin: number, OH: number, OW: number, KH: number, KW: number,
+    sh: number, sw: number, pt: number, pl: number];
+  im2colT: [pad: number, cols: number, B: number, Hp: number, Wp: number, Cin: number, OH: number, OW: number, KH: number, KW: number,
+    sh: number, sw: number];
+  batchMatMul: [a: number, b: number, out: number, scratch: number, batchA: number, batchB: number, M: number, K: number, N: number,
+    transA: number, transB: number];
+}
+const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "im2colT", "col2im", "batchMatMul"];
+
+/** The course's kernels on one backend: `run` splits a call into `parts` (default: one per thread) over every thread. */
 export interface SimdKernels {
-  maxPoolGrad(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number, OH: number, OW: number,
-    fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
-  convFilterGradSmallIn(x: number, dy: number, dw: number, pad: number, B: number, H: number, W: number, Cin: number, OH: number,
-    OW: number, Cout: number, KH: number, KW: number, sh: number, sw: number, pt: number, pb: number, pl: number, pr: number): void;
-  batchMatMul(a: number, b: number, out: number, scratch: number, batchA: number, batchB: number, M: number, K: number, N: number,
-    transA: boolean, transB: boolean): void;
+  readonly threads: number;
+  run<K extends keyof SimdArgs>(name: K, args: SimdArgs[K], parts?: number): void;
 }
 
 /** The two builds, in dist/kernels/simd/ (see `courseWasm` in src/platform.ts for how each place reads them). */
@@ -21,20 +35,34 @@ export const simdFiles = { plain: "kernels.wasm", shared: "kernels-shared.wasm" 
 const compiled = new Map<string, WebAssembly.Module>();
 const instances = new WeakMap<object, SimdKernels>();
 
-/** The kernels, instantiated once per backend on the backend's own memory. */
+/**
+ * The kernels, instantiated once per backend on the backend's own memory. On tfjs's threaded build (shared memory)
+ * they run on as many threads as its thread pool has, through helper workers (threads.ts).
+ */
 export function simdKernels(backend: BackendWasm): SimdKernels {
   const found = instances.get(backend);
   if (found) return found;
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  const module = backend.wasm as unknown as {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+    tfjs?: { getThreadsCount?: () => number };
+  };
   const memory = module.wasmMemory ?? module.asm?.memory;
   if (!memory) throw new Error("tfjs-backend-wasm exposes no memory to link the course's kernels to (an unexpected tfjs version?).");
-  const file = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer ? simdFiles.shared : simdFiles.plain;
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const file = shared ? simdFiles.shared : simdFiles.plain;
   let compiledModule = compiled.get(file);
   if (!compiledModule) {
     compiledModule = new WebAssembly.Module(courseWasm(file));
     compiled.set(file, compiledModule);
   }
-  const kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as SimdKernels;
+  const own = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+  const threads = shared ? Math.max(1, module.tfjs?.getThreadsCount?.() ?? 1) : 1;
+  const pool = new KernelThreads(own, kernelNames, compiledModule, memory, threads - 1);
+  const kernels: SimdKernels = {
+    threads: pool.threads,
+    run: (name, args, parts) => pool.run(name, args.map(Number), parts),
+  };
   instances.set(backend, kernels);
   return kernels;
 }

@@ -1,8 +1,10 @@
 // Sum over every axis but the last (a bias gradient: dy of shape [..., C] to [C]) for the wasm backend.
 // tfjs-backend-wasm 4.22 transposes the whole input first so the reduced axes come last; one pass over the heap
-// in memory order (four rows at a time, accumulated in doubles) is about 3× faster.
+// in memory order (the course's SIMD kernel: four rows at a time, accumulated in doubles, shares of the rows on every
+// thread) is several times faster.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { heapOffset, simdKernels } from "./simd";
 
 type SumAttrs = { axis: number | number[]; keepDims: boolean };
 
@@ -16,18 +18,21 @@ function sumLeading(x: tf.TensorInfo, keepDims: boolean, backend: BackendWasm): 
   const C = x.shape[x.shape.length - 1];
   const rows = tf.util.sizeFromShape(x.shape) / C;
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C], "float32");
-  // Views are taken after the allocation above, which may grow (and detach) the heap.
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const acc = new Float64Array(C);
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const b = r * C;
-    for (let c = b; c < b + C; c++) acc[c - b] += xs[c] + xs[c + C] + xs[c + 2 * C] + xs[c + 3 * C];
+  // Each share of the rows sums into its own C doubles; those few partial sums are added here.
+  const kernels = simdKernels(backend);
+  const parts = Math.max(1, Math.min(2 * kernels.threads, Math.floor(rows / 64)));
+  const sums = backend.makeOutput([2 * parts * C], "float32");
+  kernels.run("sumRows", [heapOffset(backend, x), heapOffset(backend, sums), rows, C], parts);
+  // Views are taken after the allocations above, which may grow (and detach) the heap.
+  const partial = backend.typedArrayFromHeap(sums) as Float32Array;
+  const doubles = new Float64Array(partial.buffer, partial.byteOffset, parts * C);
+  const result = backend.typedArrayFromHeap(out) as Float32Array;
+  for (let c = 0; c < C; c++) {
+    let total = 0;
+    for (let p = 0; p < parts; p++) total += doubles[p * C + c];
+    result[c] = total;
   }
-  for (; r < rows; r++) {
-    for (let c = 0; c < C; c++) acc[c] += xs[r * C + c];
-  }
-  (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
+  backend.disposeData(sums.dataId);
   return out;
 }
 

@@ -4,6 +4,9 @@
 // the outputs it is given. Every kernel is checked against tfjs's cpu backend in test/wasm-simd-kernels.test.ts.
 //
 // Layouts are tfjs's: NHWC images, (KH, KW, Cin, Cout) filters, row-major matrices. f32 throughout.
+//
+// Every exported kernel ends with (part, parts): it does only its share of the work, and shares never write to the
+// same place, so src/kernels/threads.ts can run the parts on several threads at once (they all see this memory).
 
 // @ts-nocheck: AssemblyScript's types (f32, usize, v128, …) are not TypeScript's; tsc skips this file.
 
@@ -13,6 +16,11 @@ const NEG_INF = f32x4.splat(-Infinity);
   return base + (<usize>index << 2);
 }
 
+/** Where part `part` of `parts` starts among n units (part = parts gives n). */
+@inline function share(n: i32, part: i32, parts: i32): i32 {
+  return <i32>((<i64>n * part) / parts);
+}
+
 /**
  * Max-pool gradient: each dy value goes to the first maximum of its window (row by row, strict >), as tfjs's cpu
  * backend does; a window whose values are all -Infinity or NaN passes nothing on. Channels four at a time when C % 4 == 0.
@@ -20,11 +28,13 @@ const NEG_INF = f32x4.splat(-Infinity);
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize,
   B: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32, part: i32, parts: i32,
 ): void {
-  memory.fill(dx, 0, <usize>B * H * W * C * 4);
+  // Shares are ranges of images: windows never cross from one image to the next.
+  const b0 = share(B, part, parts), b1 = share(B, part + 1, parts);
+  memory.fill(at(dx, b0 * H * W * C), 0, <usize>(b1 - b0) * H * W * C * 4);
   const lanes = i32x4(0, 1, 2, 3);
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const h0 = oh * sh - pt;
       const hLo = max(h0, 0), hHi = min(h0 + fh, H);
@@ -77,76 +87,256 @@ export function maxPoolGrad(
   }
 }
 
-/** Copies x (B, H, W, C) into pad (B, H + pt + pb, W + pl + pr, C) with zeros around, so convolution loops need no bounds checks. */
-function padImage(x: usize, pad: usize, B: i32, H: i32, W: i32, C: i32, pt: i32, pb: i32, pl: i32, pr: i32): void {
+/** Copies images [part's share of B] of x (B, H, W, C) into pad (B, H + pt + pb, W + pl + pr, C), zeros around. */
+export function padImages(x: usize, pad: usize, B: i32, H: i32, W: i32, C: i32, pt: i32, pb: i32, pl: i32, pr: i32, part: i32, parts: i32): void {
   const Hp = H + pt + pb, Wp = W + pl + pr;
-  memory.fill(pad, 0, <usize>B * Hp * Wp * C * 4);
+  const b0 = share(B, part, parts), b1 = share(B, part + 1, parts);
+  memory.fill(at(pad, b0 * Hp * Wp * C), 0, <usize>(b1 - b0) * Hp * Wp * C * 4);
   const row = <usize>W * C * 4;
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     for (let h = 0; h < H; h++) memory.copy(at(pad, ((b * Hp + h + pt) * Wp + pl) * C), at(x, (b * H + h) * W * C), row);
   }
 }
 
 /**
- * The filter gradient of a convolution with few input channels (a first layer), Cout % 4 == 0:
- * dw[kh, kw, ci, co] = Σ_{b, oh, ow} x[b, oh·sh + kh − pt, ow·sw + kw − pl, ci] · dy[b, oh, ow, co].
- * Each "tap" (kh, kw, ci) is one row of dw. Four taps × eight channels are summed in registers along one output row,
- * then added to dw; x is first copied, zero-padded, to `pad` (B·(H + pt + pb)·(W + pl + pr)·Cin floats).
+ * The filter gradient of a convolution, Cout % 4 == 0, from x already zero-padded by padImages (B, Hp, Wp, Cin):
+ * dw[kh, kw, ci, co] = Σ_{b, oh, ow} pad[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co].
+ * Each "tap" (kh, kw, ci) is one row of dw. Four taps × eight channels are summed in registers over a whole image,
+ * so each image's x and dy stay in cache while every block reads them. Shares are groups of eight output channels.
  */
-export function convFilterGradSmallIn(
-  x: usize, dy: usize, dw: usize, pad: usize,
-  B: i32, H: i32, W: i32, Cin: i32, OH: i32, OW: i32, Cout: i32,
-  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pb: i32, pl: i32, pr: i32,
+export function convFilterGrad(
+  pad: usize, dy: usize, dw: usize,
+  B: i32, Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, Cout: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, part: i32, parts: i32,
 ): void {
-  padImage(x, pad, B, H, W, Cin, pt, pb, pl, pr);
-  const Hp = H + pt + pb, Wp = W + pl + pr;
+  const groups = (Cout + 7) >> 3;
+  const c0 = share(groups, part, parts) << 3, c1 = min(share(groups, part + 1, parts) << 3, Cout);
+  if (c0 >= c1) return;
   const taps = KH * KW * Cin;
-  memory.fill(dw, 0, <usize>taps * Cout * 4);
+  for (let t = 0; t < taps; t++) memory.fill(at(dw, t * Cout + c0), 0, <usize>(c1 - c0) * 4);
   const step = sw * Cin; // x elements between neighbouring output columns
+  const rowStep = sh * Wp * Cin; // … and rows
+  // Per image, per group of channels, every tap: that group's dy of one image stays in L1 while all taps read it.
   for (let b = 0; b < B; b++) {
-    for (let oh = 0; oh < OH; oh++) {
-      const xRow = (b * Hp + oh * sh) * Wp * Cin; // x offset of tap (0, 0, 0) for ow = 0
-      const gRow = (b * OH + oh) * OW * Cout;
+    const xb = b * Hp * Wp * Cin;
+    const gb = b * OH * OW * Cout;
+    for (let co = c0; co < c1; co += 8) {
+      const wide = co + 8 <= c1;
       let t = 0;
       for (; t + 4 <= taps; t += 4) {
-        // x offsets of the four taps
-        const o0 = xRow + tapOffset(t, KW, Cin, Wp), o1 = xRow + tapOffset(t + 1, KW, Cin, Wp);
-        const o2 = xRow + tapOffset(t + 2, KW, Cin, Wp), o3 = xRow + tapOffset(t + 3, KW, Cin, Wp);
-        let co = 0;
-        for (; co + 8 <= Cout; co += 8) {
-          let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-          let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-          for (let ow = 0; ow < OW; ow++) {
-            const g = gRow + ow * Cout + co;
-            const g0 = v128.load(at(dy, g)), g1 = v128.load(at(dy, g + 4));
-            const d = ow * step;
-            const x0 = f32x4.splat(load<f32>(at(pad, o0 + d)));
-            const x1 = f32x4.splat(load<f32>(at(pad, o1 + d)));
-            const x2 = f32x4.splat(load<f32>(at(pad, o2 + d)));
-            const x3 = f32x4.splat(load<f32>(at(pad, o3 + d)));
-            s00 = f32x4.add(s00, f32x4.mul(x0, g0));
-            s01 = f32x4.add(s01, f32x4.mul(x0, g1));
-            s10 = f32x4.add(s10, f32x4.mul(x1, g0));
-            s11 = f32x4.add(s11, f32x4.mul(x1, g1));
-            s20 = f32x4.add(s20, f32x4.mul(x2, g0));
-            s21 = f32x4.add(s21, f32x4.mul(x2, g1));
-            s30 = f32x4.add(s30, f32x4.mul(x3, g0));
-            s31 = f32x4.add(s31, f32x4.mul(x3, g1));
-          }
-          addTo(dw, t * Cout + co, s00);
-          addTo(dw, t * Cout + co + 4, s01);
-          addTo(dw, (t + 1) * Cout + co, s10);
-          addTo(dw, (t + 1) * Cout + co + 4, s11);
-          addTo(dw, (t + 2) * Cout + co, s20);
-          addTo(dw, (t + 2) * Cout + co + 4, s21);
-          addTo(dw, (t + 3) * Cout + co, s30);
-          addTo(dw, (t + 3) * Cout + co + 4, s31);
+        if (wide) {
+          const o0 = xb + tapOffset(t, KW, Cin, Wp), o1 = xb + tapOffset(t + 1, KW, Cin, Wp);
+          const o2 = xb + tapOffset(t + 2, KW, Cin, Wp), o3 = xb + tapOffset(t + 3, KW, Cin, Wp);
+          taps4x8(pad, dy, dw, o0, o1, o2, o3, gb, t, co, OH, OW, Cout, step, rowStep);
+        } else {
+          for (let k = 0; k < 4; k++) tap1x4(pad, dy, dw, xb + tapOffset(t + k, KW, Cin, Wp), gb, t + k, co, OH, OW, Cout, step, rowStep);
         }
-        for (; co < Cout; co += 4) for (let k = 0; k < 4; k++) tapColumn(pad, dy, dw, xRow + tapOffset(t + k, KW, Cin, Wp), gRow, t + k, co, OW, Cout, step);
       }
       for (; t < taps; t++) {
-        for (let co = 0; co < Cout; co += 4) tapColumn(pad, dy, dw, xRow + tapOffset(t, KW, Cin, Wp), gRow, t, co, OW, Cout, step);
+        const o = xb + tapOffset(t, KW, Cin, Wp);
+        tap1x4(pad, dy, dw, o, gb, t, co, OH, OW, Cout, step, rowStep);
+        if (wide) tap1x4(pad, dy, dw, o, gb, t, co + 4, OH, OW, Cout, step, rowStep);
       }
+    }
+  }
+}
+
+/** Taps t..t+3 (x offsets o0..o3 at output (0, 0)) × channels co..co+7, summed over one image, added to dw. */
+@inline function taps4x8(
+  pad: usize, dy: usize, dw: usize, o0: i32, o1: i32, o2: i32, o3: i32, gb: i32, t: i32, co: i32,
+  OH: i32, OW: i32, Cout: i32, step: i32, rowStep: i32,
+): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  // Byte pointers moved along the row: no index arithmetic in the inner loop.
+  const xStep = <usize>step << 2, gStep = <usize>Cout << 2;
+  const contiguous = o1 == o0 + 1 && o2 == o0 + 2 && o3 == o0 + 3; // four input channels of one pixel
+  for (let oh = 0; oh < OH; oh++) {
+    let px = at(pad, o0 + oh * rowStep);
+    let pg = at(dy, gb + oh * OW * Cout + co);
+    const end = pg + <usize>OW * gStep;
+    if (contiguous) {
+      while (pg < end) {
+        const g0 = v128.load(pg), g1 = v128.load(pg, 16);
+        const xs = v128.load(px);
+        let xv = i32x4.shuffle(xs, xs, 0, 0, 0, 0);
+        s00 = f32x4.add(s00, f32x4.mul(xv, g0));
+        s01 = f32x4.add(s01, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 1, 1, 1, 1);
+        s10 = f32x4.add(s10, f32x4.mul(xv, g0));
+        s11 = f32x4.add(s11, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 2, 2, 2, 2);
+        s20 = f32x4.add(s20, f32x4.mul(xv, g0));
+        s21 = f32x4.add(s21, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 3, 3, 3, 3);
+        s30 = f32x4.add(s30, f32x4.mul(xv, g0));
+        s31 = f32x4.add(s31, f32x4.mul(xv, g1));
+        px += xStep;
+        pg += gStep;
+      }
+    } else {
+      const d1 = <usize>(o1 - o0) << 2, d2 = <usize>(o2 - o0) << 2, d3 = <usize>(o3 - o0) << 2;
+      while (pg < end) {
+        const g0 = v128.load(pg), g1 = v128.load(pg, 16);
+        // One tap at a time, so few registers are live: eight sums, two dy vectors, one x.
+        let xv = v128.load32_splat(px);
+        s00 = f32x4.add(s00, f32x4.mul(xv, g0));
+        s01 = f32x4.add(s01, f32x4.mul(xv, g1));
+        xv = v128.load32_splat(px + d1);
+        s10 = f32x4.add(s10, f32x4.mul(xv, g0));
+        s11 = f32x4.add(s11, f32x4.mul(xv, g1));
+        xv = v128.load32_splat(px + d2);
+        s20 = f32x4.add(s20, f32x4.mul(xv, g0));
+        s21 = f32x4.add(s21, f32x4.mul(xv, g1));
+        xv = v128.load32_splat(px + d3);
+        s30 = f32x4.add(s30, f32x4.mul(xv, g0));
+        s31 = f32x4.add(s31, f32x4.mul(xv, g1));
+        px += xStep;
+        pg += gStep;
+      }
+    }
+  }
+  addTo(dw, t * Cout + co, s00);
+  addTo(dw, t * Cout + co + 4, s01);
+  addTo(dw, (t + 1) * Cout + co, s10);
+  addTo(dw, (t + 1) * Cout + co + 4, s11);
+  addTo(dw, (t + 2) * Cout + co, s20);
+  addTo(dw, (t + 2) * Cout + co + 4, s21);
+  addTo(dw, (t + 3) * Cout + co, s30);
+  addTo(dw, (t + 3) * Cout + co + 4, s31);
+}
+
+/** One tap × four channels, summed over one image, added to dw. */
+@inline function tap1x4(
+  pad: usize, dy: usize, dw: usize, o: i32, gb: i32, t: i32, co: i32, OH: i32, OW: i32, Cout: i32, step: i32, rowStep: i32,
+): void {
+  let s = f32x4.splat(0);
+  for (let oh = 0; oh < OH; oh++) {
+    const d = o + oh * rowStep;
+    const g = gb + oh * OW * Cout + co;
+    for (let ow = 0; ow < OW; ow++) {
+      s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(at(pad, d + ow * step))), v128.load(at(dy, g + ow * Cout))));
+    }
+  }
+  addTo(dw, t * Cout + co, s);
+}
+
+/**
+ * The transposed im2col of a padded image batch (B, Hp, Wp, Cin): cols[t, p] = pad[b, oh·sh + kh, ow·sw + kw, ci] for
+ * tap t = (kh·KW + kw)·Cin + ci and position p = (b·OH + oh)·OW + ow, so that a filter gradient is one matrix product,
+ * cols · dy (positions × Cout). Shares are ranges of images.
+ */
+export function im2colT(
+  pad: usize, cols: usize, B: i32, Hp: i32, Wp: i32, Cin: i32, OH: i32, OW: i32, KH: i32, KW: i32, sh: i32, sw: i32,
+  part: i32, parts: i32,
+): void {
+  const b0 = share(B, part, parts), b1 = share(B, part + 1, parts);
+  const P = B * OH * OW;
+  const rowBytes = <usize>P << 2;
+  const xStep = <usize>(sw * Cin) << 2;
+  // Four rows of cols at a time, along one image's positions: writing every row of one position before the next would
+  // touch taps·4 bytes 4 KB apart when P is a multiple of 1,024, which thrashes one cache set.
+  for (let b = b0; b < b1; b++) {
+    const p0 = b * OH * OW;
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const tap0 = (kh * KW + kw) * Cin;
+        let ci = 0;
+        for (; ci + 4 <= Cin; ci += 4) {
+          let dst = at(cols, (tap0 + ci) * P + p0);
+          for (let oh = 0; oh < OH; oh++) {
+            let src = at(pad, ((b * Hp + oh * sh + kh) * Wp + kw) * Cin + ci);
+            for (let ow = 0; ow < OW; ow++) {
+              const v = v128.load(src);
+              v128.store32_lane(dst, v, 0);
+              v128.store32_lane(dst + rowBytes, v, 1);
+              v128.store32_lane(dst + 2 * rowBytes, v, 2);
+              v128.store32_lane(dst + 3 * rowBytes, v, 3);
+              src += xStep;
+              dst += 4;
+            }
+          }
+        }
+        for (; ci < Cin; ci++) {
+          let dst = at(cols, (tap0 + ci) * P + p0);
+          for (let oh = 0; oh < OH; oh++) {
+            let src = at(pad, ((b * Hp + oh * sh + kh) * Wp + kw) * Cin + ci);
+            for (let ow = 0; ow < OW; ow++) {
+              store<f32>(dst, load<f32>(src));
+              src += xStep;
+              dst += 4;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The input gradient's scatter (col2im): dx[b, oh·sh + kh − pt, ow·sw + kw − pl, ci] += cols[p, t] over every position
+ * p = (b·OH + oh)·OW + ow and tap t = (kh·KW + kw)·Cin + ci that lands inside the image; cols is (positions × taps),
+ * the product dy · filterᵀ. Shares are ranges of images, which never write to each other's part of dx.
+ */
+export function col2im(
+  cols: usize, dx: usize, B: i32, H: i32, W: i32, Cin: i32, OH: i32, OW: i32, KH: i32, KW: i32, sh: i32, sw: i32,
+  pt: i32, pl: i32, part: i32, parts: i32,
+): void {
+  const b0 = share(B, part, parts), b1 = share(B, part + 1, parts);
+  memory.fill(at(dx, b0 * H * W * Cin), 0, <usize>(b1 - b0) * H * W * Cin * 4);
+  const taps = KH * KW * Cin;
+  for (let b = b0; b < b1; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const row = at(cols, ((b * OH + oh) * OW + ow) * taps);
+        for (let kh = 0; kh < KH; kh++) {
+          const h = oh * sh + kh - pt;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const w = ow * sw + kw - pl;
+            if (w < 0 || w >= W) continue;
+            const src = row + (<usize>((kh * KW + kw) * Cin) << 2);
+            const dst = at(dx, ((b * H + h) * W + w) * Cin);
+            let c: usize = 0;
+            const n = <usize>Cin << 2;
+            for (; c + 16 <= n; c += 16) v128.store(dst + c, f32x4.add(v128.load(dst + c), v128.load(src + c)));
+            for (; c < n; c += 4) store<f32>(dst + c, load<f32>(dst + c) + load<f32>(src + c));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Column sums of x (rows, C), f64 partial sums per share: sums[part·C + c] = Σ over the part's rows of x[r, c].
+ * Four rows are added in f32 first, then into f64 accumulators in `sums` (parts·C doubles).
+ */
+export function sumRows(x: usize, sums: usize, rows: i32, C: i32, part: i32, parts: i32): void {
+  const r0 = share(rows, part, parts), r1 = share(rows, part + 1, parts);
+  const acc = sums + (<usize>part * C << 3);
+  memory.fill(acc, 0, <usize>C * 8);
+  let r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const base = r * C;
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const p = base + c;
+      const v = f32x4.add(f32x4.add(v128.load(at(x, p)), v128.load(at(x, p + C))), f32x4.add(v128.load(at(x, p + 2 * C)), v128.load(at(x, p + 3 * C))));
+      const a = acc + (<usize>c << 3);
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+      v128.store(a + 16, f64x2.add(v128.load(a + 16), f64x2.promote_low_f32x4(v128.swizzle(v, i8x16(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)))));
+    }
+    for (; c < C; c++) {
+      const p = base + c;
+      const a = acc + (<usize>c << 3);
+      store<f64>(a, load<f64>(a) + <f64>(load<f32>(at(x, p)) + load<f32>(at(x, p + C)) + load<f32>(at(x, p + 2 * C)) + load<f32>(at(x, p + 3 * C))));
+    }
+  }
+  for (; r < r1; r++) {
+    for (let c = 0; c < C; c++) {
+      const a = acc + (<usize>c << 3);
+      store<f64>(a, load<f64>(a) + <f64>load<f32>(at(x, r * C + c)));
     }
   }
 }
@@ -159,15 +349,6 @@ export function convFilterGradSmallIn(
 
 @inline function addTo(p: usize, index: i32, v: v128): void {
   v128.store(at(p, index), f32x4.add(v128.load(at(p, index)), v));
-}
-
-/** One tap × four channels along one output row. */
-@inline function tapColumn(pad: usize, dy: usize, dw: usize, o: i32, gRow: i32, t: i32, co: i32, OW: i32, Cout: i32, step: i32): void {
-  let s = f32x4.splat(0);
-  for (let ow = 0; ow < OW; ow++) {
-    s = f32x4.add(s, f32x4.mul(f32x4.splat(load<f32>(at(pad, o + ow * step))), v128.load(at(dy, gRow + ow * Cout + co))));
-  }
-  addTo(dw, t * Cout + co, s);
 }
 
 /** out[i, j..j+7] for rows i..i+3 of A·B, where A(i, k) = a[i·ra + k·ka] and B is row-major (K, N). */
@@ -219,17 +400,20 @@ export function convFilterGradSmallIn(
 
 /**
  * Batched matrix product out[n] = op(a[n]) · op(b[n]), op = transpose when transA / transB; a batch of 1 on either side
- * is broadcast. `scratch` holds K·N floats: a transposed b is copied there, row-major, before its product.
+ * is broadcast. `scratch` holds parts·K·N floats: a transposed b is copied there, row-major, before its product.
  */
 export function batchMatMul(
   a: usize, b: usize, out: usize, scratch: usize,
-  batchA: i32, batchB: i32, M: i32, K: i32, N: i32, transA: bool, transB: bool,
+  batchA: i32, batchB: i32, M: i32, K: i32, N: i32, transA: bool, transB: bool, part: i32, parts: i32,
 ): void {
+  // Shares are ranges of the batch; each has its own K·N floats of scratch.
   const batch = max(batchA, batchB);
+  const n0 = share(batch, part, parts), n1 = share(batch, part + 1, parts);
+  scratch += <usize>part * K * N * 4;
   // A(i, k) = a[i·ra + k·ka]
   const ra = transA ? 1 : K;
   const ka = transA ? M : 1;
-  for (let n = 0; n < batch; n++) {
+  for (let n = n0; n < n1; n++) {
     const an = at(a, (batchA == 1 ? 0 : n) * M * K);
     let bn = at(b, (batchB == 1 ? 0 : n) * K * N);
     const on = at(out, n * M * N);
