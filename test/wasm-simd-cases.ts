@@ -122,6 +122,19 @@ export function simdCases(label: string): void {
     }
   });
 
+  test(`${label}: single matMuls (aᵀ·b on the SIMD kernel, the rest on XNNPACK) match cpu for every transpose and odd sizes`, async () => {
+    const r = rng(99);
+    for (let i = 0; i < 16; i++) {
+      const [M, K, N] = [int(r, 1, 23), int(r, 1, 40), int(r, 1, 21)];
+      const [transposeA, transposeB] = [(i & 1) === 1, (i & 2) === 2];
+      const aShape = transposeA ? [K, M] : [M, K];
+      const bShape = transposeB ? [N, K] : [K, N];
+      const a = tf.tensor(values(r, size(aShape)), aShape);
+      const b = tf.tensor(values(r, size(bShape)), bShape);
+      await compare((p, q) => tf.matMul(p, q, transposeA, transposeB), [a, b], `a ${aShape}${transposeA ? "ᵀ" : ""} · b ${bShape}${transposeB ? "ᵀ" : ""}`);
+    }
+  });
+
   test(`${label}: batched matMul matches cpu for every transpose, odd sizes, broadcast batches and rank 4`, async () => {
     const r = rng(77);
     for (let i = 0; i < 32; i++) {

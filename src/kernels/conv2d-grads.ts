@@ -7,7 +7,7 @@
 //   barely in parallel; that form remains for other channel counts.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset, simdKernels } from "./simd";
+import { heapOffset, MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_MACS, simdKernels } from "./simd";
 
 type Conv2DGradAttrs = {
   strides: [number, number] | number;
@@ -45,14 +45,14 @@ function conv2dBackpropFilterSimd(x: tf.TensorInfo, dy: tf.TensorInfo, i: tf.bac
   // A zero-padded copy of x, unless the convolution reads no padding ("valid").
   const padded = top + bottom + left + right > 0 ? backend.makeOutput([i.batchSize * Hp * Wp * i.inChannels], "float32") : undefined;
   const padp = padded ? heapOffset(backend, padded) : heapOffset(backend, x);
-  if (padded) kernels.run("padImages", [heapOffset(backend, x), padp, i.batchSize, i.inHeight, i.inWidth, i.inChannels, top, bottom, left, right], Math.min(i.batchSize, kernels.threads));
+  if (padded) kernels.run("padImages", [heapOffset(backend, x), padp, i.batchSize, i.inHeight, i.inWidth, i.inChannels, top, bottom, left, right], kernels.parts(i.batchSize, i.batchSize * Hp * Wp * i.inChannels, MIN_PARALLEL_ELEMENTS));
   try {
     if (gemmCase(i)) {
       const P = i.batchSize * i.outHeight * i.outWidth;
       const taps = i.filterHeight * i.filterWidth * i.inChannels;
       const cols = backend.makeOutput([taps, P], "float32");
       kernels.run("im2colT", [padp, heapOffset(backend, cols), i.batchSize, Hp, Wp, i.inChannels, i.outHeight, i.outWidth,
-        i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth], Math.min(i.batchSize, 2 * kernels.threads));
+        i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth], kernels.parts(i.batchSize, taps * P, MIN_PARALLEL_ELEMENTS));
       // Untransposed and single-batch, so the registered BatchMatMul hands it to XNNPACK; the views share their data.
       const matMul = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
       const product = matMul({
@@ -68,7 +68,7 @@ function conv2dBackpropFilterSimd(x: tf.TensorInfo, dy: tf.TensorInfo, i: tf.bac
     kernels.run("convFilterGrad", [
       padp, heapOffset(backend, dy), heapOffset(backend, dw), i.batchSize, Hp, Wp, i.inChannels, i.outHeight, i.outWidth,
       i.outChannels, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth,
-    ], Math.min(Math.ceil(i.outChannels / 8), 2 * kernels.threads));
+    ], kernels.parts(Math.ceil(i.outChannels / 8), i.batchSize * i.outHeight * i.outWidth * i.outChannels * i.filterHeight * i.filterWidth * i.inChannels, MIN_PARALLEL_MACS));
     return dw;
   } finally {
     if (padded) backend.disposeData(padded.dataId);
@@ -146,7 +146,7 @@ function conv2dBackpropInputGemm(dy: tf.Tensor4D, filter: tf.Tensor4D, i: tf.bac
   const kernels = simdKernels(backend);
   kernels.run("col2im", [heapOffset(backend, cols), heapOffset(backend, dx), i.batchSize, i.inHeight, i.inWidth, i.inChannels,
     i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left],
-  Math.min(i.batchSize, 2 * kernels.threads));
+  kernels.parts(i.batchSize, P * taps, MIN_PARALLEL_ELEMENTS));
   cols.dispose();
   return dx;
 }

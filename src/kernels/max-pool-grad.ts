@@ -3,7 +3,7 @@
 // the plain JavaScript loop this replaced were 5–8× slower on the course's CNNs.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset, simdKernels } from "./simd";
+import { heapOffset, MIN_PARALLEL_ELEMENTS, simdKernels } from "./simd";
 
 type PoolAttrs = {
   filterSize: [number, number] | number;
@@ -21,7 +21,7 @@ function maxPoolGrad(dy: tf.TensorInfo, input: tf.TensorInfo, attrs: PoolAttrs, 
     heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dx),
     info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
     info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
-  ], Math.min(info.batchSize, 2 * kernels.threads));
+  ], kernels.parts(info.batchSize, tf.util.sizeFromShape(input.shape), MIN_PARALLEL_ELEMENTS));
   return dx;
 }
 

@@ -14,6 +14,7 @@ export interface SimdArgs {
   convFilterGrad: [pad: number, dy: number, dw: number, B: number, Hp: number, Wp: number, Cin: number, OH: number, OW: number,
     Cout: number, KH: number, KW: number, sh: number, sw: number];
   sumRows: [x: number, sums: number, rows: number, C: number];
+  matMulAtB: [a: number, b: number, out: number, K: number, M: number, N: number];
   col2im: [cols: number, dx: number, B: number, H: number, W: number, Cin: number, OH: number, OW: number, KH: number, KW: number,
     sh: number, sw: number, pt: number, pl: number];
   im2colT: [pad: number, cols: number, B: number, Hp: number, Wp: number, Cin: number, OH: number, OW: number, KH: number, KW: number,
@@ -21,12 +22,33 @@ export interface SimdArgs {
   batchMatMul: [a: number, b: number, out: number, scratch: number, batchA: number, batchB: number, M: number, K: number, N: number,
     transA: number, transB: number];
 }
-const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "im2colT", "col2im", "batchMatMul"];
+const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "matMulAtB", "im2colT", "col2im", "batchMatMul"];
 
 /** The course's kernels on one backend: `run` splits a call into `parts` (default: one per thread) over every thread. */
 export interface SimdKernels {
   readonly threads: number;
+  /**
+   * How many parts to split a call into: one when `work` (multiply-adds, or elements for kernels that mostly move
+   * memory) is below the kind's threshold, else two per thread (which balances a helper that wakes late), at most `units`.
+   */
+  parts(units: number, work: number, kind: keyof typeof minWork): number;
+  /** Parts the helper threads have run so far (tests check that they do run). */
+  helped(): number;
   run<K extends keyof SimdArgs>(name: K, args: SimdArgs[K], parts?: number): void;
+}
+
+/**
+ * Thresholds for `parts`. Measured on 2 cores, alternating in one process right after an XNNPACK operation (whose pool
+ * thread then spins on the other core for a while): aᵀ·b of 2M multiply-adds took 0.11 ms split, 0.13 ms not; 8M 0.57
+ * against 0.62; 51M 2.8 against 3.5. Waking the helper is cheap, so only calls too small to measure stay on one thread.
+ */
+export const MIN_PARALLEL_MACS = "macs" as const;
+export const MIN_PARALLEL_ELEMENTS = "elements" as const;
+const minWork = { macs: 1 << 20, elements: 1 << 17 };
+
+/** Changes the thresholds (tests set both to 0, so that every call, however small, runs on every thread). */
+export function setMinParallelWork(thresholds: Partial<typeof minWork>): void {
+  Object.assign(minWork, thresholds);
 }
 
 /** The two builds, in dist/kernels/simd/ (see `courseWasm` in src/platform.ts for how each place reads them). */
@@ -61,6 +83,8 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   const pool = new KernelThreads(own, kernelNames, compiledModule, memory, threads - 1);
   const kernels: SimdKernels = {
     threads: pool.threads,
+    helped: () => pool.helped(),
+    parts: (units, work, kind) => (pool.threads === 1 || work < minWork[kind] ? 1 : Math.max(1, Math.min(units, 2 * pool.threads))),
     run: (name, args, parts) => pool.run(name, args.map(Number), parts),
   };
   instances.set(backend, kernels);

@@ -4,7 +4,7 @@
 // thread) is several times faster.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { heapOffset, simdKernels } from "./simd";
+import { heapOffset, MIN_PARALLEL_ELEMENTS, simdKernels } from "./simd";
 
 type SumAttrs = { axis: number | number[]; keepDims: boolean };
 
@@ -20,7 +20,7 @@ function sumLeading(x: tf.TensorInfo, keepDims: boolean, backend: BackendWasm): 
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), C] : [C], "float32");
   // Each share of the rows sums into its own C doubles; those few partial sums are added here.
   const kernels = simdKernels(backend);
-  const parts = Math.max(1, Math.min(2 * kernels.threads, Math.floor(rows / 64)));
+  const parts = kernels.parts(Math.floor(rows / 64), rows * C, MIN_PARALLEL_ELEMENTS);
   const sums = backend.makeOutput([2 * parts * C], "float32");
   kernels.run("sumRows", [heapOffset(backend, x), heapOffset(backend, sums), rows, C], parts);
   // Views are taken after the allocations above, which may grow (and detach) the heap.

@@ -13,6 +13,7 @@ const WAKE = 2; // bumped once per job; helpers sleep on it
 const ERROR = 3; // set when a part threw in a helper
 const KERNEL = 4; // index into the kernel names
 const NARGS = 5;
+const HELPED = 6; // parts run by helpers, ever
 const ARGS = 8;
 const MAX_ARGS = 56;
 const SLOTS = ARGS + MAX_ARGS;
@@ -46,6 +47,7 @@ function start(data) {
       } catch (e) {
         Atomics.store(c, ${ERROR}, 1);
       }
+      Atomics.add(c, ${HELPED}, 1);
       Atomics.add(c, ${DONE}, 1);
       Atomics.notify(c, ${DONE});
     }
@@ -82,6 +84,11 @@ export class KernelThreads {
       canBlock = false;
     }
     this.canBlock = canBlock;
+  }
+
+  /** How many parts the helpers have run. */
+  helped(): number {
+    return Atomics.load(this.control, HELPED);
   }
 
   /** Runs kernel `name` with `args` (integers: pointers and sizes) split into `parts` parts, on every thread. */

@@ -309,6 +309,63 @@ export function col2im(
 }
 
 /**
+ * out (M × N) = aᵀ · b for a (K × M) and b (K × N), both row-major: a weight gradient xᵀ·dy, where K (the batch, or
+ * every position of every image) is long and the output small. Nothing is transposed or packed first: each 4 × 8 block
+ * of out is summed in registers along k, reading four values of a row of a and eight of a row of b per step.
+ * Shares are ranges of blocks of four rows of out.
+ */
+export function matMulAtB(a: usize, b: usize, out: usize, K: i32, M: i32, N: i32, part: i32, parts: i32): void {
+  const blocks = (M + 3) >> 2;
+  const i0 = share(blocks, part, parts) << 2, i1 = min(share(blocks, part + 1, parts) << 2, M);
+  const aStep = <usize>M << 2, bStep = <usize>N << 2;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      let pa = at(a, i), pb = at(b, j);
+      for (let k = 0; k < K; k++) {
+        const g0 = v128.load(pb), g1 = v128.load(pb, 16);
+        const xs = v128.load(pa);
+        let xv = i32x4.shuffle(xs, xs, 0, 0, 0, 0);
+        s00 = f32x4.add(s00, f32x4.mul(xv, g0));
+        s01 = f32x4.add(s01, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 1, 1, 1, 1);
+        s10 = f32x4.add(s10, f32x4.mul(xv, g0));
+        s11 = f32x4.add(s11, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 2, 2, 2, 2);
+        s20 = f32x4.add(s20, f32x4.mul(xv, g0));
+        s21 = f32x4.add(s21, f32x4.mul(xv, g1));
+        xv = i32x4.shuffle(xs, xs, 3, 3, 3, 3);
+        s30 = f32x4.add(s30, f32x4.mul(xv, g0));
+        s31 = f32x4.add(s31, f32x4.mul(xv, g1));
+        pa += aStep;
+        pb += bStep;
+      }
+      const o = i * N + j;
+      v128.store(at(out, o), s00);
+      v128.store(at(out, o + 4), s01);
+      v128.store(at(out, o + N), s10);
+      v128.store(at(out, o + N + 4), s11);
+      v128.store(at(out, o + 2 * N), s20);
+      v128.store(at(out, o + 2 * N + 4), s21);
+      v128.store(at(out, o + 3 * N), s30);
+      v128.store(at(out, o + 3 * N + 4), s31);
+    }
+    for (; j < N; j++) for (let r = 0; r < 4; r++) atbOne(a, b, out, i + r, j, K, M, N);
+  }
+  for (; i < i1; i++) for (let j = 0; j < N; j++) atbOne(a, b, out, i, j, K, M, N);
+}
+
+/** One element of aᵀ · b. */
+@inline function atbOne(a: usize, b: usize, out: usize, i: i32, j: i32, K: i32, M: i32, N: i32): void {
+  let s: f32 = 0;
+  for (let k = 0; k < K; k++) s += load<f32>(at(a, k * M + i)) * load<f32>(at(b, k * N + j));
+  store<f32>(at(out, i * N + j), s);
+}
+
+/**
  * Column sums of x (rows, C), f64 partial sums per share: sums[part·C + c] = Σ over the part's rows of x[r, c].
  * Four rows are added in f32 first, then into f64 accumulators in `sums` (parts·C doubles).
  */
