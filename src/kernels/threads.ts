@@ -72,11 +72,16 @@ export class KernelThreads {
   constructor(private readonly own: Record<string, Kernel>, names: string[], module: WebAssembly.Module, memory: WebAssembly.Memory, helpers: number) {
     names.forEach((name, i) => this.index.set(name, i));
     this.control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
-    this.threads = 1;
-    if (helpers > 0) {
-      for (let i = 0; i < helpers; i++) spawnKernelWorker(helperSource, { module, memory, control: this.control.buffer, names });
-      this.threads = 1 + helpers;
+    let started = 0;
+    for (let i = 0; i < helpers; i++) {
+      try {
+        spawnKernelWorker(helperSource, { module, memory, control: this.control.buffer, names });
+        started++;
+      } catch {
+        break; // e.g. a page whose content security policy forbids workers: the threads that did start share the work
+      }
     }
+    this.threads = 1 + started;
     let canBlock = true;
     try {
       Atomics.wait(this.control, DONE, 1, 0); // "not-equal" at once where blocking is allowed, a TypeError where it is not
