@@ -6,6 +6,7 @@ import { registerBatchMatMul } from "./kernels/batch-matmul";
 import { registerMaxPoolGrad } from "./kernels/max-pool-grad";
 import { registerSumLeading } from "./kernels/sum-leading";
 import { registerSharedIdentity } from "./kernels/identity";
+import { registerExpErf } from "./kernels/exp-erf";
 
 export interface BackendInfo {
   /** tensorflow, wasm or cpu in Node; webgpu, webgl, wasm or cpu in a page. */
@@ -30,6 +31,7 @@ export function registerWasmTrainingKernels(): void {
   registerMaxPoolGrad();
   registerBatchMatMul();
   registerSumLeading();
+  registerExpErf();
   registerSharedIdentity();
   registerCpuFallbacks();
 }

@@ -154,4 +154,36 @@ export function simdCases(label: string): void {
       });
     }
   });
+
+  test(`${label}: exp and erf match cpu element by element over ±100, the float32 limits, NaN, ±Infinity and odd lengths`, async () => {
+    const r = rng(271);
+    const special = [0, -0, 1e-30, -1e-30, 1e-8, 0.4999, 0.5, -0.5, 88.7, 88.72, 88.73, -87.3, -87.34, -100, 100, Infinity, -Infinity, NaN];
+    for (const n of [1, 3, 4, 5, 18, 1027, 65_539]) {
+      const xs = Float32Array.from({ length: n }, (_, i) => (i < special.length && n >= special.length ? special[i] : (r() * 2 - 1) * (r() < 0.5 ? 3 : 100)));
+      for (const op of ["exp", "erf"] as const) {
+        const results: Float32Array[] = [];
+        for (const backend of ["cpu", "wasm"]) {
+          await tf.setBackend(backend);
+          results.push(tf.tidy(() => tf[op](tf.tensor(xs)).dataSync() as Float32Array));
+        }
+        const [expected, actual] = results;
+        for (let i = 0; i < n; i++) {
+          const [e, a] = [expected[i], actual[i]];
+          const what = `${op}(${xs[i]}) of ${n}: wasm ${a}, cpu ${e}`;
+          if (Number.isNaN(e)) assert.ok(Number.isNaN(a), what);
+          else if (!Number.isFinite(e)) assert.equal(a, e, what);
+          // exp: relative, and subnormal results (below 1.2e-38) may be 0; erf: both are approximations within 1.5e-7
+          else assert.ok(Math.abs(a - e) <= (op === "exp" ? 1e-6 * Math.abs(e) + 1.2e-38 : 3e-7), what);
+        }
+      }
+    }
+  });
+
+  test(`${label}: a GELU layer's value and gradient (erf, and exp in its gradient) match cpu`, async () => {
+    const r = rng(314);
+    for (const shape of [[7], [4, 33, 5], [2, 16, 130]]) {
+      const x = tf.tensor(values(r, size(shape)).map((v) => 4 * v), shape);
+      await compare((a) => a.mul(0.5).mul(tf.erf(a.mul(Math.SQRT1_2)).add(1)), [x], `gelu on ${shape}`);
+    }
+  });
 }

@@ -21,8 +21,10 @@ export interface SimdArgs {
     sh: number, sw: number];
   batchMatMul: [a: number, b: number, out: number, scratch: number, batchA: number, batchB: number, M: number, K: number, N: number,
     transA: number, transB: number];
+  expF32: [x: number, out: number, n: number];
+  erfF32: [x: number, out: number, n: number];
 }
-const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "matMulAtB", "im2colT", "col2im", "batchMatMul"];
+const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "matMulAtB", "im2colT", "col2im", "batchMatMul", "expF32", "erfF32"];
 
 /** The course's kernels on one backend: `run` splits a call into `parts` (default: one per thread) over every thread. */
 export interface SimdKernels {
