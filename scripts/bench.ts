@@ -3,6 +3,8 @@
 //   npm run bench -- --profile            per-kernel times of a training step of each model instead (mean of --steps steps)
 //   npm run bench -- --torch PATH         also PyTorch's reference script, e.g. ../shared/bench/torch_ref.py, for every
 //                                         model it defines, at each --threads count, in the same run
+//   npm run bench -- --repeat 3           the whole sequence (wasm at each thread count, then PyTorch) 3 times over,
+//                                         interleaved; the table gives medians and each ratio's range over the repeats
 //   npm run bench -- --readme             then rewrite README.md's speed table from this run's numbers
 // Each backend × thread count runs in its own process, because wasm's thread pool is fixed once started.
 import { spawnSync } from "node:child_process";
@@ -141,7 +143,7 @@ async function child(args: { backend: string; threads: string; models: string; r
   else await benchModels(args.models.split(","), Number(args.rounds), Number(args.steps), info);
 }
 
-type Line = { model: string; backend: string; threads: number; batch: number; phase: string; samples_per_s: number; ms_per_step?: number };
+type Line = { model: string; backend: string; threads: number; batch: number; phase: string; samples_per_s: number; ms_per_step?: number; repeat?: number };
 
 /** The JSON measurement lines in a process's output (the rest is progress text). */
 const jsonLines = (text: string): Line[] => text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
@@ -157,11 +159,19 @@ const README_BEGIN = "<!-- bench:begin (written by npm run bench -- --readme) --
 const README_END = "<!-- bench:end -->";
 
 /** The README's speed table: wasm at 1 and 2 threads against PyTorch CPU, training, from this run's lines. */
-function speedTable(lines: Line[], threads: number[]): string {
-  const rate = (model: string, backend: string, t: number, phase = "train") =>
-    lines.find((l) => l.model === model && l.backend === backend && l.threads === t && l.phase === phase)?.samples_per_s;
-  const fmt = (v: number | undefined) => (v === undefined ? "–" : Math.round(v).toLocaleString("en"));
-  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}×`);
+function speedTable(lines: Line[], threads: number[], repeats: number): string {
+  /** Every repeat's rate of one cell (in repeat order; undefined where the repeat has none). */
+  const rates = (model: string, backend: string, t: number) =>
+    Array.from({ length: repeats }, (_, r) => lines.find((l) => l.model === model && l.backend === backend && l.threads === t && l.phase === "train" && (l.repeat ?? 0) === r)?.samples_per_s);
+  const known = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+  const fmt = (xs: (number | undefined)[]) => (known(xs).length ? Math.round(median(known(xs))).toLocaleString("en") : "–");
+  // A ratio is taken within each repeat (both sides measured minutes apart), then the median and range over repeats.
+  const ratio = (as: (number | undefined)[], bs: (number | undefined)[]) => {
+    const rs = known(as.map((a, i) => (a === undefined || bs[i] === undefined ? undefined : a / bs[i]!)));
+    if (!rs.length) return "–";
+    const range = rs.length > 1 ? ` (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})` : "";
+    return `${median(rs).toFixed(2)}×${range}`;
+  };
   const [one, most] = [Math.min(...threads), Math.max(...threads)];
   const head = [
     "| model | batch | wasm, " + one + " thread | wasm, " + most + " threads | " + most + " ÷ " + one + " threads | PyTorch, " + one + " thread | PyTorch, " + most + " threads | wasm ÷ PyTorch, " + most + " threads |",
@@ -169,14 +179,17 @@ function speedTable(lines: Line[], threads: number[]): string {
   ];
   const rows = [...new Set(lines.filter((l) => l.backend === "wasm").map((l) => l.model))].map((m) => {
     const batch = lines.find((l) => l.model === m)?.batch;
-    const [w1, w2, p1, p2] = [rate(m, "wasm", one), rate(m, "wasm", most), rate(m, "pytorch-cpu", one), rate(m, "pytorch-cpu", most)];
+    const [w1, w2, p1, p2] = [rates(m, "wasm", one), rates(m, "wasm", most), rates(m, "pytorch-cpu", one), rates(m, "pytorch-cpu", most)];
     return `| ${m} | ${batch} | ${fmt(w1)} | ${fmt(w2)} | ${ratio(w2, w1)} | ${fmt(p1)} | ${fmt(p2)} | ${ratio(w2, p2)} |`;
   });
   const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
   const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim() || "unknown";
   const when = new Date().toISOString().slice(0, 10);
+  const how = repeats > 1
+    ? `measured in one run of ${repeats} interleaved repeats (medians; ratios taken within each repeat, their range in brackets)`
+    : "measured in one run";
   return [
-    `Training samples per second (tiny-gpt: windows of ${GPT_CONTEXT} tokens), measured in one run on ${os.availableParallelism()} cores of ${cpu}, ${when}, commit ${commit}:`,
+    `Training samples per second (tiny-gpt: windows of ${GPT_CONTEXT} tokens), ${how} on ${os.availableParallelism()} cores of ${cpu}, ${when}, commit ${commit}:`,
     "",
     ...head,
     ...rows,
@@ -203,6 +216,7 @@ async function main(): Promise<void> {
       profile: { type: "boolean", default: false },
       torch: { type: "string" },
       readme: { type: "boolean", default: false },
+      repeat: { type: "string", default: "1" },
       child: { type: "string" }, // internal: "backend:threads"
     },
   });
@@ -216,31 +230,39 @@ async function main(): Promise<void> {
     return child({ ...values, backend, threads: t });
   }
   if (values.torch && !fs.existsSync(values.torch)) throw new Error(`--torch ${values.torch}: no such script (e.g. ../shared/bench/torch_ref.py)`);
+  const repeats = Number(values.repeat);
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`--repeat ${values.repeat}: give a whole number of 1 or more, e.g. 3`);
+  if (repeats > 1 && values.profile) throw new Error("--repeat is for throughput runs; --profile already averages --steps steps");
   const runs = values.backends.split(",").flatMap((b) => (b === "wasm" ? threads.map((t) => `${b}:${t}`) : [`${b}:1`]));
   const lines: Line[] = [];
-  for (const r of runs) {
-    const args = [require.resolve("tsx/cli"), __filename, "--child", r, "--models", values.models, "--rounds", values.rounds, "--steps", values.steps];
-    const result = run(process.execPath, values.profile ? [...args, "--profile"] : args);
-    lines.push(...result.lines);
-    if (!result.ok) process.exitCode = 1;
-  }
-  if (values.torch && !values.profile) {
-    // The same models in PyTorch, where the script defines them (it exits with "unknown model" otherwise).
-    for (const t of threads) {
-      for (const name of names) {
-        const result = spawnSync("/usr/bin/python3", [values.torch, String(t), name], { encoding: "utf8" });
-        if (result.status === 0) {
-          process.stdout.write(result.stdout);
-          lines.push(...jsonLines(result.stdout));
-        } else if (!/unknown model/.test(result.stderr)) {
-          throw new Error(`${values.torch} ${t} ${name} failed: ${result.stderr.trim().split("\n").pop()}`);
+  // Repeats interleave both sides, so that a host that slows down for a while (the same PyTorch run here has moved
+  // between 1,400 and 4,600 samples/s within minutes) weighs on both, and the ranges show how far to trust a ratio.
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    if (repeats > 1) console.error(`bench: repeat ${repeat + 1} of ${repeats}`);
+    for (const r of runs) {
+      const args = [require.resolve("tsx/cli"), __filename, "--child", r, "--models", values.models, "--rounds", values.rounds, "--steps", values.steps];
+      const result = run(process.execPath, values.profile ? [...args, "--profile"] : args);
+      lines.push(...result.lines.map((l) => ({ ...l, repeat })));
+      if (!result.ok) process.exitCode = 1;
+    }
+    if (values.torch && !values.profile) {
+      // The same models in PyTorch, where the script defines them (it exits with "unknown model" otherwise).
+      for (const t of threads) {
+        for (const name of names) {
+          const result = spawnSync("/usr/bin/python3", [values.torch, String(t), name], { encoding: "utf8" });
+          if (result.status === 0) {
+            process.stdout.write(result.stdout);
+            lines.push(...jsonLines(result.stdout).map((l) => ({ ...l, repeat })));
+          } else if (!/unknown model/.test(result.stderr)) {
+            throw new Error(`${values.torch} ${t} ${name} failed: ${result.stderr.trim().split("\n").pop()}`);
+          }
         }
       }
     }
   }
   if (values.readme) {
     if (values.profile) throw new Error("--readme needs throughput lines, not --profile");
-    writeReadme(speedTable(lines, threads));
+    writeReadme(speedTable(lines, threads, repeats));
   }
 }
 
