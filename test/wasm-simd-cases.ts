@@ -122,6 +122,35 @@ export function simdCases(label: string): void {
     }
   });
 
+  test(`${label}: avgPool gradients match cpu over windows, strides, paddings, overlaps and channel tails`, async () => {
+    const r = rng(37);
+    for (let i = 0; i < 30; i++) {
+      const [fh, fw] = [int(r, 1, 4), int(r, 1, 4)];
+      const strides: [number, number] = [int(r, 1, 3), int(r, 1, 3)];
+      const pad = (["valid", "same", int(r, 0, 2)] as const)[int(r, 0, 2)];
+      const shape = [int(r, 1, 3), int(r, fh, 12), int(r, fw, 12), int(r, 1, 18)] as [number, number, number, number]; // LeNet-5 pools 6 and 16 channels
+      const info = tf.backend_util.computePool2DInfo(shape, [fh, fw], strides, 1, pad);
+      const dyShape = [shape[0], info.outHeight, info.outWidth, shape[3]];
+      const [xs, dys] = [values(r, size(shape)), values(r, size(dyShape))];
+      // The gradient kernel itself, on both backends: tfjs-wasm's own forward avgPool writes outside its output with
+      // numeric padding (e.g. x 2,10,7,13, pool 4×3, strides 1, pad 1), corrupting the heap, so tf.grad cannot be used.
+      const results: Float32Array[] = [];
+      for (const backend of ["cpu", "wasm"]) {
+        await tf.setBackend(backend);
+        results.push(tf.tidy(() => {
+          const [x, dy] = [tf.tensor(xs, shape), tf.tensor(dys, dyShape)];
+          return (tf.engine().runKernel("AvgPoolGrad", { dy, input: x }, { filterSize: [fh, fw], strides, pad }) as tf.Tensor).dataSync() as Float32Array;
+        }));
+      }
+      assertClose(results[1], results[0], `x ${shape} pool ${[fh, fw]} strides ${strides} pad ${pad}`);
+    }
+    // And through tf.grad, where tfjs's forward pool is sound (LeNet-5's 2×2 pools, "same" windows).
+    for (const [shape, pool, strides, pad] of [[[3, 28, 28, 6], 2, 2, "valid"], [[2, 10, 10, 16], 2, 2, "valid"], [[2, 9, 7, 5], 3, 2, "same"]] as const) {
+      const x = tf.tensor(values(r, size([...shape])), [...shape]);
+      await compare((a) => tf.avgPool(a as tf.Tensor4D, pool, strides, pad), [x], `tf.grad: x ${shape} pool ${pool} strides ${strides} pad ${pad}`, { value: false });
+    }
+  });
+
   test(`${label}: single matMuls (aᵀ·b on the SIMD kernel, the rest on XNNPACK) match cpu for every transpose and odd sizes`, async () => {
     const r = rng(99);
     for (let i = 0; i < 16; i++) {

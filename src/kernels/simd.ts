@@ -23,8 +23,10 @@ export interface SimdArgs {
     transA: number, transB: number];
   expF32: [x: number, out: number, n: number];
   erfF32: [x: number, out: number, n: number];
+  avgPoolGrad: [dy: number, dx: number, B: number, H: number, W: number, C: number, OH: number, OW: number,
+    fh: number, fw: number, sh: number, sw: number, pt: number, pl: number];
 }
-const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "matMulAtB", "im2colT", "col2im", "batchMatMul", "expF32", "erfF32"];
+const kernelNames: (keyof SimdArgs)[] = ["maxPoolGrad", "padImages", "convFilterGrad", "sumRows", "matMulAtB", "im2colT", "col2im", "batchMatMul", "expF32", "erfF32", "avgPoolGrad"];
 
 /** The course's kernels on one backend: `run` splits a call into `parts` (default: one per thread) over every thread. */
 export interface SimdKernels {

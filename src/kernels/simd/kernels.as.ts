@@ -567,3 +567,45 @@ export function erfF32(x: usize, out: usize, n: i32, part: i32, parts: i32): voi
   for (; i + 4 <= i1; i += 4) v128.store(at(out, i), erfV(v128.load(at(x, i))));
   for (; i < i1; i++) store<f32>(at(out, i), f32x4.extract_lane(erfV(f32x4.splat(load<f32>(at(x, i)))), 0));
 }
+
+/**
+ * Average-pool gradient, as tfjs's cpu backend computes it: dx(b, r, x, c) is the sum of dy over every window that
+ * covers (r, x), times 1 / (fh·fw) (padding included in the count). Each part gathers whole rows of dx, so parts never
+ * write to the same place; channels four at a time, the rest one by one.
+ */
+export function avgPoolGrad(
+  dy: usize, dx: usize,
+  B: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  fh: i32, fw: i32, sh: i32, sw: i32, pt: i32, pl: i32,
+  part: i32, parts: i32,
+): void {
+  const u0 = share(B * H, part, parts), u1 = share(B * H, part + 1, parts);
+  const scale = <f32>1 / <f32>(fh * fw);
+  const scaleV = f32x4.splat(scale);
+  for (let u = u0; u < u1; u++) {
+    const b = u / H, r = u % H;
+    // Windows oh with oh·sh − pt ≤ r ≤ oh·sh − pt + fh − 1.
+    const nr = r + pt - fh + 1;
+    const oh0 = nr <= 0 ? 0 : (nr + sh - 1) / sh, oh1 = min(OH - 1, (r + pt) / sh);
+    for (let x = 0; x < W; x++) {
+      const nx = x + pl - fw + 1;
+      const ow0 = nx <= 0 ? 0 : (nx + sw - 1) / sw, ow1 = min(OW - 1, (x + pl) / sw);
+      const out = at(dx, (u * W + x) * C);
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        let acc = f32x4.splat(0);
+        for (let oh = oh0; oh <= oh1; oh++) {
+          for (let ow = ow0; ow <= ow1; ow++) acc = f32x4.add(acc, v128.load(at(dy, ((b * OH + oh) * OW + ow) * C + c)));
+        }
+        v128.store(at(out, c), f32x4.mul(acc, scaleV));
+      }
+      for (; c < C; c++) {
+        let acc: f32 = 0;
+        for (let oh = oh0; oh <= oh1; oh++) {
+          for (let ow = ow0; ow <= ow1; ow++) acc += load<f32>(at(dy, ((b * OH + oh) * OW + ow) * C + c));
+        }
+        store<f32>(at(out, c), acc * scale);
+      }
+    }
+  }
+}
